@@ -1,0 +1,1 @@
+"""FastAPI review API and web review page (the API issue builds this)."""

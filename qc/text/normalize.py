@@ -1,0 +1,89 @@
+"""Normalisation of ASR text.
+
+- ``normalize``: the stored display text: simplified Chinese (OpenCC t2s; Whisper base writes
+  Traditional on about two thirds of Mandarin channels, DESIGN.md) and half-width characters.
+- ``digits_view``: a matching view where spoken digit strings and numbers become Arabic digits.
+  It is never stored: converting every 一 would corrupt words such as 统一 (RELIABILITY.md).
+- ``pinyin_view``: toneless pinyin, one syllable per character, to match ASR homophones
+  (克服/客服, 宫号/工号, 做牢/坐牢).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+import cn2an
+import opencc
+import regex
+from pypinyin import Style, lazy_pinyin
+
+_SPACES = regex.compile(r"\s+")
+_PUNCT = regex.compile(r"[\p{P}\p{S}\s]+")
+# Digits as spoken on the phone: 幺 (1), 两 (2), 拐 (7), 洞 (0) besides the usual ones.
+_SPOKEN_DIGITS = {
+    "零": "0", "〇": "0", "洞": "0", "一": "1", "幺": "1", "二": "2", "两": "2", "三": "3",
+    "四": "4", "五": "5", "六": "6", "七": "7", "拐": "7", "八": "8", "九": "9",
+}  # fmt: skip
+_DIGIT_CHARS = "".join(_SPOKEN_DIGITS) + "0-9"
+# A run of two or more digit characters (possibly mixed Chinese and Arabic), read digit by digit.
+_DIGIT_RUN = regex.compile(rf"[{_DIGIT_CHARS}](?:[{_DIGIT_CHARS}\s,，、-]*[{_DIGIT_CHARS}])?")
+# A number with units (一万三千八百, 三十五): converted as a value by cn2an.
+_UNIT_NUMBER = regex.compile(r"[零一二两三四五六七八九十百千万亿点]*[十百千万亿][零一二两三四五六七八九十百千万亿点]*")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def normalize(text: str) -> str:
+    """Simplified Chinese, half-width letters/digits/punctuation, single spaces, stripped."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _t2s().convert(text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def strip_punct(text: str) -> str:
+    """Remove punctuation, symbols and whitespace (the CER normalisation of shared/eval)."""
+    return _PUNCT.sub("", text)
+
+
+def _digit_run(match: regex.Match[str]) -> str:
+    run = match.group(0)
+    chars = [c for c in run if c in _SPOKEN_DIGITS or c.isdigit()]
+    # A lone Chinese digit (统一, 一个) is a word, not a number.
+    if len(chars) < 2 and not run.isdigit():
+        return run
+    return "".join(_SPOKEN_DIGITS.get(c, c) for c in chars)
+
+
+def _unit_number(match: regex.Match[str]) -> str:
+    token = match.group(0)
+    try:
+        value = cn2an.cn2an(token, "smart")
+    except (ValueError, KeyError):
+        return token
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def digits_view(text: str) -> str:
+    """Matching view with numbers as Arabic digits: 幺三八 → 138, 一万三千 → 13000.
+
+    Separators inside digit runs (spaces, commas, dashes) are dropped so grouped numbers
+    (138 0013 8000) read as one string.
+    """
+    text = normalize(text)
+    text = _UNIT_NUMBER.sub(_unit_number, text)
+    return _DIGIT_RUN.sub(_digit_run, text)
+
+
+def pinyin_view(text: str) -> tuple[str, ...]:
+    """One toneless syllable per character; non-Chinese characters are kept lower-cased."""
+    out: list[str] = []
+    for ch in text:
+        if "\u4e00" <= ch <= "\u9fff":
+            out.append(lazy_pinyin(ch, style=Style.NORMAL)[0])
+        else:
+            out.append(ch.lower())
+    return tuple(out)
