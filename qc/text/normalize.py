@@ -29,7 +29,8 @@ _DIGIT_CHARS = "".join(_SPOKEN_DIGITS) + "0-9"
 # A run of two or more digit characters (possibly mixed Chinese and Arabic), read digit by digit.
 _DIGIT_RUN = regex.compile(rf"[{_DIGIT_CHARS}](?:[{_DIGIT_CHARS}\s,，、-]*[{_DIGIT_CHARS}])?")
 # A number with units (一万三千八百, 三十五): converted as a value by cn2an.
-_UNIT_NUMBER = regex.compile(r"[零一二两三四五六七八九十百千万亿点]*[十百千万亿][零一二两三四五六七八九十百千万亿点]*")
+_NUMERALS = "零一二两三四五六七八九十百千万亿点"
+_UNIT_NUMBER = regex.compile(rf"[{_NUMERALS}]*[十百千万亿][{_NUMERALS}]*")
 
 
 @lru_cache(maxsize=1)
