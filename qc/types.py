@@ -118,7 +118,7 @@ class Metrics:
     silences: tuple[Silence, ...] = ()
     max_silence_s: float = 0.0
     overlaps: tuple[Overlap, ...] = ()
-    interruptions: int = 0  # overlaps where the agent talks over the customer, back-channels excluded
+    interruptions: int = 0  # the agent talking over the customer, back-channels excluded
     agent_chars_per_min: float = 0.0
     agent_rates: tuple[UtteranceRate, ...] = ()
     agent_talk_s: float = 0.0
