@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     asr_domain_prompt: bool = Field(
         False, description="pass the domain vocabulary as initial_prompt (measured: bench/asr.py)"
     )
+    asr_hotwords: bool = Field(
+        False, description="pass the domain vocabulary as hotwords (measured: bench/asr.py)"
+    )
     model_cache_dir: Path = Field(
         Path.home() / ".cache" / "callqc" / "models",
         description="where the bundled model is assembled once",

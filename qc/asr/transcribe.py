@@ -1,0 +1,174 @@
+"""Transcribe one channel with faster-whisper, normalise the text, and guard against phantoms.
+
+Settings and why (DESIGN.md, RELIABILITY.md):
+
+- one pass per channel: a stereo call has the agent and the customer on separate channels;
+- VAD on and ``condition_on_previous_text=False``: without them Whisper invents text on silence
+  and repeats itself across windows;
+- ``word_timestamps=True``: words carry timings and probabilities for PII muting, overlap
+  detection and confidence;
+- text normalised with OpenCC t2s (Whisper base writes Traditional on about two thirds of
+  Mandarin channels); the model's own text is kept in ``raw_text``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from qc.asr.guard import Dropped, GuardOptions, guard_segments
+from qc.errors import TranscriptionError
+from qc.text.normalize import normalize
+from qc.types import Segment, Word
+
+if TYPE_CHECKING:
+    from faster_whisper.transcribe import Segment as WhisperSegment
+
+    from qc.asr.model import AsrModel
+    from qc.config import Settings
+
+SAMPLE_RATE_HZ = 16_000  # faster-whisper takes numpy input at 16 kHz only
+
+
+@dataclass(frozen=True, slots=True)
+class VadOptions:
+    """Silero VAD settings passed to faster-whisper (its names, with units)."""
+
+    threshold: float = 0.5
+    min_silence_duration_ms: int = 2000  # faster-whisper's default; measured in bench/asr.py
+    speech_pad_ms: int = 400
+
+
+@dataclass(frozen=True, slots=True)
+class TranscribeOptions:
+    """How one channel is transcribed. Build it with :meth:`from_settings` in services."""
+
+    language: str = "zh"
+    beam_size: int = 5
+    initial_prompt: str | None = None  # domain biasing (qc.asr.vocab); off by default
+    hotwords: str | None = None
+    vad: VadOptions = field(default_factory=VadOptions)
+    guard: GuardOptions = field(default_factory=GuardOptions)
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, extra_terms: Iterable[str] = ()
+    ) -> TranscribeOptions:
+        """Options from ``Settings``; ``extra_terms`` (rule-pack key terms) join the vocabulary."""
+        from qc.asr.vocab import build_hotwords, build_prompt, load_terms
+
+        terms = load_terms(settings.domain_vocab, extra_terms)
+        return cls(
+            language=settings.asr_language,
+            beam_size=settings.asr_beam_size,
+            initial_prompt=build_prompt(terms) if settings.asr_domain_prompt else None,
+            hotwords=build_hotwords(terms) if settings.asr_hotwords else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelResult:
+    """One channel's transcript after the guard.
+
+    ``has_speech`` is False when nothing survived the guard: absence rules (no greeting, no
+    closing) must not be scored on such a channel (RELIABILITY.md B6).
+    """
+
+    channel: int
+    segments: tuple[Segment, ...]
+    dropped: tuple[Dropped, ...]
+    has_speech: bool
+    speech_s: float
+    mean_confidence: float  # mean word probability of the kept segments (0 when none)
+
+    @property
+    def dropped_count(self) -> int:
+        return len(self.dropped)
+
+
+def transcribe_channel(
+    model: AsrModel,
+    samples_16k: npt.NDArray[np.float32],
+    channel: int,
+    options: TranscribeOptions | None = None,
+) -> ChannelResult:
+    """Transcribe one channel of 16 kHz float32 samples into guarded, normalised segments.
+
+    Raises TranscriptionError if faster-whisper fails; an all-silent channel is not an error
+    (``has_speech=False``).
+    """
+    options = options or TranscribeOptions()
+    try:
+        raw = _run_whisper(model, samples_16k, options)
+        segments = [_to_segment(s, channel) for s in raw]
+    except Exception as err:  # CTranslate2/onnxruntime errors have no common base
+        raise TranscriptionError(f"channel {channel}: transcription failed: {err}") from err
+    checked = guard_segments(segments, options.guard)
+    return ChannelResult(
+        channel=channel,
+        segments=checked.kept,
+        dropped=checked.dropped,
+        has_speech=checked.has_speech,
+        speech_s=checked.speech_s,
+        mean_confidence=_mean_confidence(checked.kept),
+    )
+
+
+def whisper_kwargs(options: TranscribeOptions) -> dict[str, Any]:
+    """The keyword arguments given to ``WhisperModel.transcribe`` (shared with bench/asr.py)."""
+    return {
+        "language": options.language,
+        "beam_size": options.beam_size,
+        "vad_filter": True,
+        "vad_parameters": {
+            "threshold": options.vad.threshold,
+            "min_silence_duration_ms": options.vad.min_silence_duration_ms,
+            "speech_pad_ms": options.vad.speech_pad_ms,
+        },
+        "condition_on_previous_text": False,
+        "word_timestamps": True,
+        "initial_prompt": options.initial_prompt,
+        "hotwords": options.hotwords,
+    }
+
+
+def _run_whisper(
+    model: AsrModel, samples: npt.NDArray[np.float32], options: TranscribeOptions
+) -> list[WhisperSegment]:
+    if samples.size == 0:
+        return []
+    audio = np.ascontiguousarray(samples, dtype=np.float32)
+    segments, _info = model.whisper.transcribe(audio, **whisper_kwargs(options))
+    return list(segments)  # the generator does the work: consume it inside the try
+
+
+def _to_segment(seg: WhisperSegment, channel: int) -> Segment:
+    words = tuple(
+        Word(
+            start_s=round(float(w.start), 3),
+            end_s=round(float(w.end), 3),
+            text=normalize(w.word),
+            probability=round(float(w.probability), 4),
+        )
+        for w in seg.words or ()
+    )
+    raw_text = seg.text.strip()
+    return Segment(
+        channel=channel,
+        start_s=round(float(seg.start), 3),
+        end_s=round(float(seg.end), 3),
+        text=normalize(raw_text),
+        raw_text=raw_text,
+        words=words,
+        avg_logprob=round(float(seg.avg_logprob), 4),
+        no_speech_prob=round(float(seg.no_speech_prob), 4),
+    )
+
+
+def _mean_confidence(segments: Iterable[Segment]) -> float:
+    probs = [w.probability for s in segments for w in s.words]
+    return round(float(np.mean(probs)), 4) if probs else 0.0
