@@ -1,0 +1,249 @@
+"""The evaluation context of one call: views, role lists and scopes, computed once and cached.
+
+Every text operator searches one *joined* string per (view, role): the compact views of that
+role's utterances separated by newlines, so a rule costs one regex scan per call instead of one
+per utterance (bench/rules.py). Views are built lazily, so a view no rule uses costs nothing.
+"""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+import regex
+from pypinyin import Style, lazy_pinyin
+
+from qc.engine.outcome import Found
+from qc.text.normalize import digits_view
+from qc.types import Evidence, Features, Transcript, UtteranceSentiment
+
+SEP = "\n"  # between utterances in a joined view; views never contain whitespace
+QUOTE_CHARS = 60
+_PUNCT = regex.compile(r"[\p{P}\p{S}\s]+")
+
+
+def compact(text: str) -> str:
+    """The text matching view: lower-case, without punctuation, symbols or spaces."""
+    return str(_PUNCT.sub("", text)).lower()
+
+
+def compact_digits(text: str) -> str:
+    """The digits matching view: spoken numerals as Arabic digits (幺三八 → 138), compact."""
+    return compact(digits_view(text))
+
+
+VIEWS = {"text": compact, "digits": compact_digits}
+
+
+@lru_cache(maxsize=20000)
+def syllable(ch: str) -> str:
+    """Toneless pinyin of one character (per character, so both sides of a match agree)."""
+    if "\u4e00" <= ch <= "\u9fff":
+        return str(lazy_pinyin(ch, style=Style.NORMAL)[0])
+    return ch.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    """One role's utterances in one view, joined by SEP; indices[p] begins at starts[p]."""
+
+    text: str
+    starts: tuple[int, ...]
+    indices: tuple[int, ...]
+
+    def position(self, offset: int) -> int:
+        return bisect_right(self.starts, offset) - 1
+
+    def bounds(self, lo: int, hi: int) -> tuple[int, int]:
+        """Character range covering positions ``lo``..``hi-1``."""
+        if lo >= hi:
+            return (0, 0)
+        end = self.starts[hi] - 1 if hi < len(self.starts) else len(self.text)
+        return (self.starts[lo], end)
+
+
+class Pinyin(NamedTuple):
+    """A role's pinyin view: ``offsets[k]`` is where syllable k starts, ``refs[k]`` its
+    (utterance, char); ``pos_starts[p]`` is where the role's p-th utterance starts."""
+
+    text: str
+    offsets: list[int]
+    refs: list[tuple[int, int]]
+    pos_starts: list[int]
+
+
+@dataclass(slots=True)
+class _Shared:
+    regex_timeout_s: float
+    deadline: float = 0.0
+    cache: dict[Any, Any] = field(default_factory=dict)
+
+
+class EvalContext:
+    """Per-call state shared by all rules. ``window`` restricts text scopes (the scope operator)."""
+
+    def __init__(
+        self,
+        transcript: Transcript,
+        features: Features | None = None,
+        *,
+        regex_timeout_s: float = 0.25,
+        _shared: _Shared | None = None,
+        window: tuple[int, int] | None = None,
+    ) -> None:
+        self.transcript = transcript
+        self.features = features or Features()
+        self.utterances = transcript.utterances
+        self.metrics = transcript.metrics
+        self.window = window
+        self._s = _shared or _Shared(regex_timeout_s)
+
+    # --- time limits ------------------------------------------------------------------------
+    def begin_rule(self) -> None:
+        self._s.deadline = time.monotonic() + self._s.regex_timeout_s
+
+    def remaining_s(self) -> float:
+        """Time left for the current rule's regular expressions (RELIABILITY B8)."""
+        return max(0.001, self._s.deadline - time.monotonic())
+
+    def restricted(self, lo: int, hi: int) -> EvalContext:
+        if self.window:
+            lo, hi = max(lo, self.window[0]), min(hi, self.window[1])
+        return EvalContext(self.transcript, self.features, _shared=self._s, window=(lo, hi))
+
+    def cached(self, key: Any, make: Any) -> Any:
+        cache = self._s.cache
+        if key not in cache:
+            cache[key] = make()
+        return cache[key]
+
+    # --- roles and scopes -------------------------------------------------------------------
+    def role_indices(self, role: str) -> tuple[int, ...]:
+        utts = self.utterances
+        return self.cached(  # type: ignore[no-any-return]
+            ("role", role),
+            lambda: tuple(i for i, u in enumerate(utts) if role == "any" or u.role == role),
+        )
+
+    def position(self, index: int | None) -> int | None:
+        """The position in ``utterances`` of the utterance numbered ``index``."""
+        if index is None:
+            return None
+        table = self.cached(
+            "positions", lambda: {u.index: p for p, u in enumerate(self.utterances)}
+        )
+        return table.get(index)  # type: ignore[no-any-return]
+
+    def duration_s(self) -> float:
+        last = max((u.end_s for u in self.utterances), default=0.0)
+        return max(self.transcript.duration_s, self.metrics.duration_s, last)
+
+    def span(self, scope: tuple[str, int | None, int | None, float | None, float | None]) -> range:
+        """Positions in ``role_indices(role)`` inside ``(role, first, last, first_s, last_s)``."""
+        key = ("span", scope, self.window)
+        return self.cached(key, lambda: self._span(scope))  # type: ignore[no-any-return]
+
+    def _span(self, scope: tuple[str, int | None, int | None, float | None, float | None]) -> range:
+        role, first, last, first_s, last_s = scope
+        idx = self.role_indices(role)
+        lo, hi = 0, len(idx)
+        if self.window:
+            lo, hi = bisect_left(idx, self.window[0]), bisect_left(idx, self.window[1])
+        utts = self.utterances
+        if first_s is not None:
+            while hi > lo and utts[idx[hi - 1]].start_s >= first_s:
+                hi -= 1
+        if last_s is not None:
+            limit = self.duration_s() - last_s
+            while lo < hi and utts[idx[lo]].end_s <= limit:
+                lo += 1
+        if first is not None:
+            hi = min(hi, lo + first)
+        if last is not None:
+            lo = max(lo, hi - last)
+        return range(lo, max(lo, hi))
+
+    # --- views ------------------------------------------------------------------------------
+    def view(self, view: str, i: int) -> str:
+        return self.cached((view, i), lambda: VIEWS[view](self.utterances[i].text))  # type: ignore[no-any-return]
+
+    def joined(self, view: str, role: str) -> Joined:
+        return self.cached(("joined", view, role), lambda: self._join(view, role))  # type: ignore[no-any-return]
+
+    def _join(self, view: str, role: str) -> Joined:
+        idx = self.role_indices(role)
+        parts = [self.view(view, i) for i in idx]
+        starts, offset = [], 0
+        for part in parts:
+            starts.append(offset)
+            offset += len(part) + 1
+        return Joined(SEP.join(parts), tuple(starts), idx)
+
+    def pinyin(self, role: str) -> Pinyin:
+        """The role's text view in pinyin, one syllable per character, '#' between utterances."""
+        return self.cached(("pinyin", role), lambda: self._pinyin(role))  # type: ignore[no-any-return]
+
+    def _pinyin(self, role: str) -> Pinyin:
+        pieces: list[str] = []
+        offsets: list[int] = []
+        refs: list[tuple[int, int]] = []
+        pos_starts: list[int] = []
+        offset = 0
+        for i in self.role_indices(role):
+            pos_starts.append(offset)
+            for c, ch in enumerate(self.view("text", i)):
+                syl = syllable(ch)
+                pieces.append(syl)
+                offsets.append(offset)
+                refs.append((i, c))
+                offset += len(syl) + 1
+            pieces.append("#")  # utterance boundary: never part of a term
+            offset += 2
+        return Pinyin(" ".join(pieces), offsets, refs, pos_starts)
+
+    # --- features ---------------------------------------------------------------------------
+    def sentiments(self) -> tuple[UtteranceSentiment, ...] | None:
+        """Per-utterance sentiment aligned with the utterances, or None when not computed."""
+        values = self.features.sentiment
+        return values if values and len(values) == len(self.utterances) else None
+
+    # --- evidence ---------------------------------------------------------------------------
+    def quote(self, i: int, char: int = 0) -> str:
+        text = self.utterances[i].text
+        if len(text) <= QUOTE_CHARS:
+            return text
+        start = max(0, min(char - QUOTE_CHARS // 3, len(text) - QUOTE_CHARS))
+        return ("…" if start else "") + text[start : start + QUOTE_CHARS] + "…"
+
+    def confidence(self, i: int, start: int, end: int) -> float:
+        """Mean probability of the words covering text-view chars ``start..end`` of utterance i."""
+        utt = self.utterances[i]
+        spans = self.cached(("words", i), lambda: self._word_spans(i))
+        if not spans:
+            return utt.confidence
+        probs = [p for s, e, p in spans if s < max(end, start + 1) and e > start]
+        return sum(probs) / len(probs) if probs else utt.confidence
+
+    def _word_spans(self, i: int) -> list[tuple[int, int, float]] | None:
+        utt = self.utterances[i]
+        spans, offset = [], 0
+        for word in utt.words:
+            size = len(compact(unicodedata.normalize("NFKC", word.text)))
+            spans.append((offset, offset + size, word.probability))
+            offset += size
+        # Words that do not add up to the text (edited or re-normalised text): use the mean.
+        return spans if utt.words and offset == len(self.view("text", i)) else None
+
+    def found(
+        self, i: int, *, char: int = 0, length: int = 0, view: str = "text", **kw: Any
+    ) -> Found:
+        """Evidence for utterance ``i``; ``char``/``length`` locate it in the ``view``."""
+        utt = self.utterances[i]
+        ev = Evidence(utt.index, utt.start_s, utt.end_s, self.quote(i, char), **kw)
+        located = view == "text" and length > 0
+        conf = self.confidence(i, char, char + length) if located else utt.confidence
+        return Found(ev, char, conf)
