@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -61,8 +62,9 @@ def read_pack(path: Path, display: str | None = None) -> tuple[list[CompiledRule
     if not isinstance(data, dict):
         sink.add((), "a rule file is a mapping with pack: and rules:", line=1)
         return [], sink.problems
+    terms: tuple[str, ...] = ()
     try:
-        PackSpec.model_validate(dict(data))
+        terms = tuple(PackSpec.model_validate(dict(data)).key_terms)
     except ValidationError as err:
         sink.add_validation(err, (), PackSpec)
     pack = data.get("pack") if isinstance(data.get("pack"), str) else None
@@ -78,7 +80,7 @@ def read_pack(path: Path, display: str | None = None) -> tuple[list[CompiledRule
             sink.add(("rules", i, "id"), f"duplicate rule id {rule.id!r}", f"first at line {first}")
         elif rule is not None:
             seen[rule.id] = i
-            rules.append(rule)
+            rules.append(dataclasses.replace(rule, pack_terms=terms))
     return rules, sorted(sink.problems, key=lambda p: p.line)
 
 

@@ -22,6 +22,7 @@ class CompiledRule:
     pack: str
     section: str | None
     source: str  # "rules/courtesy.yaml:12"
+    pack_terms: tuple[str, ...] = ()  # the pack's key_terms (ASR vocabulary)
 
     @property
     def id(self) -> str:
@@ -40,6 +41,11 @@ class RuleSet:
 
     def __post_init__(self) -> None:
         self.by_id.update({r.id: r for r in self.rules})
+
+    @property
+    def key_terms(self) -> tuple[str, ...]:
+        """The packs' ``key_terms`` (domain vocabulary for ASR biasing), de-duplicated."""
+        return tuple(dict.fromkeys(t for r in self.rules for t in r.pack_terms))
 
 
 @dataclass(frozen=True, slots=True)

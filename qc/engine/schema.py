@@ -120,4 +120,7 @@ class PackSpec(Strict):
     pack: str = Field(pattern=PACK_PATTERN, description="pack name; rule ids start with it")
     section: str | None = Field(default=None, description="default scoring section of the rules")
     description: str = Field(default="", description="what the pack covers")
+    key_terms: list[str] = Field(
+        default_factory=list, description="domain terms offered to the ASR as vocabulary bias"
+    )
     rules: list[Any] = Field(description="the rules (each validated as a rule)")
