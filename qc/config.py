@@ -12,6 +12,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+_REPO = Path(__file__).resolve().parents[1]
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="QC_", env_file=".env", extra="ignore")
@@ -43,9 +45,9 @@ class Settings(BaseSettings):
     max_duration_s: float = Field(7200.0, description="longer recordings are refused")
     agent_channel: int | None = Field(None, description="stereo agent channel; None = detect")
 
-    # --- rules ---
-    rules_dir: Path = Path("rules")
-    scheme: Path = Path("rules/schemes/default.yaml")
+    # --- rules --- (defaults resolve from the checkout, so `qc inspect` works from any directory)
+    rules_dir: Path = _REPO / "rules"
+    scheme: Path = _REPO / "rules" / "schemes" / "default.yaml"
     regex_timeout_s: float = 0.25
 
     # --- storage ---
