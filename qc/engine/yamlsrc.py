@@ -135,8 +135,11 @@ def load_yaml(text: str) -> YamlDoc:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 1
-        message = " ".join(x for x in (err.context, err.problem) if x)
-        return YamlDoc(None, [YamlIssue(line, (), f"YAML syntax error: {message}")])
+        hint = ""
+        if err.context and err.context_mark and err.context_mark.line + 1 != line:
+            hint = f"{err.context} that starts at line {err.context_mark.line + 1}"
+        message = f"YAML syntax error: {err.problem or err.context}"
+        return YamlDoc(None, [YamlIssue(line, (), message, hint)])
     except yaml.YAMLError as err:
         return YamlDoc(None, [YamlIssue(1, (), f"YAML error: {err}")])
     doc = YamlDoc(None)
