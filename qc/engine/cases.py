@@ -14,10 +14,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from qc.engine.context import EvalContext, compact
+from qc.engine.context import EvalContext
 from qc.engine.evaluate import RuleResult, run_rule
 from qc.engine.ruleset import CompiledRule, RuleSet
 from qc.engine.schema import Case, CaseLine
+from qc.engine.views import compact
 from qc.metrics import compute_metrics
 from qc.text.normalize import normalize
 from qc.types import ChannelInfo, Features, Transcript, Utterance, UtteranceSentiment

@@ -11,40 +11,13 @@ import time
 import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, NamedTuple
-
-import regex
-from pypinyin import Style, lazy_pinyin
+from typing import Any
 
 from qc.engine.outcome import Found
-from qc.text.normalize import digits_view
+from qc.engine.views import FROM_TEXT, SEP, compact, text_views
 from qc.types import Evidence, Features, Transcript, UtteranceSentiment
 
-SEP = "\n"  # between utterances in a joined view; views never contain whitespace
 QUOTE_CHARS = 60
-_PUNCT = regex.compile(r"[\p{P}\p{S}\s]+")
-
-
-def compact(text: str) -> str:
-    """The text matching view: lower-case, without punctuation, symbols or spaces."""
-    return str(_PUNCT.sub("", text)).lower()
-
-
-def compact_digits(text: str) -> str:
-    """The digits matching view: spoken numerals as Arabic digits (幺三八 → 138), compact."""
-    return compact(digits_view(text))
-
-
-VIEWS = {"text": compact, "digits": compact_digits}
-
-
-@lru_cache(maxsize=20000)
-def syllable(ch: str) -> str:
-    """Toneless pinyin of one character (per character, so both sides of a match agree)."""
-    if "\u4e00" <= ch <= "\u9fff":
-        return str(lazy_pinyin(ch, style=Style.NORMAL)[0])
-    return ch.lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,16 +37,6 @@ class Joined:
             return (0, 0)
         end = self.starts[hi] - 1 if hi < len(self.starts) else len(self.text)
         return (self.starts[lo], end)
-
-
-class Pinyin(NamedTuple):
-    """A role's pinyin view: ``offsets[k]`` is where syllable k starts, ``refs[k]`` its
-    (utterance, char); ``pos_starts[p]`` is where the role's p-th utterance starts."""
-
-    text: str
-    offsets: list[int]
-    refs: list[tuple[int, int]]
-    pos_starts: list[int]
 
 
 @dataclass(slots=True)
@@ -168,42 +131,30 @@ class EvalContext:
         return range(lo, max(lo, hi))
 
     # --- views ------------------------------------------------------------------------------
+    def views(self, view: str) -> list[str]:
+        """One view of every utterance (built in one pass on first use)."""
+        return self.cached(("views", view), lambda: self._views(view))  # type: ignore[no-any-return]
+
+    def _views(self, view: str) -> list[str]:
+        if view == "text":
+            return text_views([u.text for u in self.utterances])
+        return FROM_TEXT[view](SEP.join(self.views("text"))).split(SEP)
+
     def view(self, view: str, i: int) -> str:
-        return self.cached((view, i), lambda: VIEWS[view](self.utterances[i].text))  # type: ignore[no-any-return]
+        return self.views(view)[i]
 
     def joined(self, view: str, role: str) -> Joined:
         return self.cached(("joined", view, role), lambda: self._join(view, role))  # type: ignore[no-any-return]
 
     def _join(self, view: str, role: str) -> Joined:
         idx = self.role_indices(role)
-        parts = [self.view(view, i) for i in idx]
+        every = self.views(view)
+        parts = [every[i] for i in idx]
         starts, offset = [], 0
         for part in parts:
             starts.append(offset)
             offset += len(part) + 1
         return Joined(SEP.join(parts), tuple(starts), idx)
-
-    def pinyin(self, role: str) -> Pinyin:
-        """The role's text view in pinyin, one syllable per character, '#' between utterances."""
-        return self.cached(("pinyin", role), lambda: self._pinyin(role))  # type: ignore[no-any-return]
-
-    def _pinyin(self, role: str) -> Pinyin:
-        pieces: list[str] = []
-        offsets: list[int] = []
-        refs: list[tuple[int, int]] = []
-        pos_starts: list[int] = []
-        offset = 0
-        for i in self.role_indices(role):
-            pos_starts.append(offset)
-            for c, ch in enumerate(self.view("text", i)):
-                syl = syllable(ch)
-                pieces.append(syl)
-                offsets.append(offset)
-                refs.append((i, c))
-                offset += len(syl) + 1
-            pieces.append("#")  # utterance boundary: never part of a term
-            offset += 2
-        return Pinyin(" ".join(pieces), offsets, refs, pos_starts)
 
     # --- features ---------------------------------------------------------------------------
     def sentiments(self) -> tuple[UtteranceSentiment, ...] | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from qc.engine.context import EvalContext
-from qc.engine.operators.base import ConditionData, Operator, OpParams, RoleName
+from qc.engine.operators.base import ConditionData, Node, Operator, OpParams, RoleName
 from qc.engine.outcome import NO_MATCH, Found, Outcome, undecided
 from qc.types import Evidence
 
@@ -37,13 +37,17 @@ class Absence(Operator):
     params_model = AbsenceParams
     conditions = ("of",)
 
+    def __init__(self, params: AbsenceParams, children: dict[str, Node]) -> None:
+        super().__init__(params, children)
+        inner = children["of"].roles()
+        self.need = sorted({params.role} if params.role else (inner or {"any"}))
+
     def describe(self) -> str:
         return f"缺少{self.child('of').describe()}"
 
     def evaluate(self, ctx: EvalContext) -> Outcome:
         inner = self.child("of")
-        roles = {self.params.role} if self.params.role else (inner.roles() or {"any"})
-        silent = sorted(r for r in roles if not has_speech(ctx, r))
+        silent = [r for r in self.need if not has_speech(ctx, r)]
         if silent:
             names = "、".join(ROLE_NAMES.get(r, r) for r in silent)
             return Outcome(False, unscored=(f"{names}声道无语音，缺失类规则未评分",))

@@ -7,20 +7,18 @@ most domain errors (克服/客服, 于七/逾期, 做牢/坐牢; DESIGN.md).
 
 from __future__ import annotations
 
-from bisect import bisect_right
+import re
 from typing import Literal
 
-import regex
 from pydantic import Field, model_validator
 
-from qc.engine.context import EvalContext, Joined, compact, syllable
+from qc.engine.context import EvalContext, Joined
 from qc.engine.operators.base import MAX_FOUND, Operator, ParamError, ScopeParams
 from qc.engine.outcome import NO_MATCH, Found, Outcome
+from qc.engine.views import compact, pinyin
 from qc.text.normalize import normalize
 
 NEGATORS = frozenset("不没别未无")
-
-_Hit = tuple[int, int, int, str]  # utterance position, char, length, term
 
 
 class PhraseParams(ScopeParams):
@@ -77,7 +75,7 @@ def _clean(phrase: str, field: str) -> str:
 
 
 def _alternation(variants: list[str]) -> str:
-    return "|".join(regex.escape(v) for v in sorted(set(variants), key=len, reverse=True))
+    return "|".join(re.escape(v) for v in sorted(set(variants), key=len, reverse=True))
 
 
 class Phrase(Operator):
@@ -90,29 +88,41 @@ class Phrase(Operator):
         super().__init__(params, {})
         self.p = params
         self.terms = params.any or params.all or []
-        self.canon: dict[str, str] = {}
+        self.canon: dict[str, str] = {}  # variant in the matching view → its term
         field = "all" if params.all else "any"
         for term in self.terms:
             for variant in (term, *params.synonyms.get(term, [])):
                 self.canon[_clean(variant, "synonyms" if variant != term else field)] = term
-        self.text_re = regex.compile(_alternation(list(self.canon)))
+        self.spelled = set(self.canon)  # the variants as written (text view)
+        self.view: str = params.view
+        if params.fuzzy:
+            self.view = "pinyin"
+            self.canon = {pinyin(v): t for v, t in self.canon.items()}
+        self.pattern = re.compile(self._alternatives())
         self.exclude_re = (
-            regex.compile(_alternation([_clean(x, "exclude") for x in params.exclude]))
+            re.compile(_alternation([_clean(x, "exclude") for x in params.exclude]))
             if params.exclude
             else None
         )
-        self.pinyin_re = self._pinyin_pattern() if params.fuzzy else None
         self.need = len(self.terms) if params.all else (params.min or 1)
 
-    def _pinyin_pattern(self) -> regex.Pattern[str]:
-        groups = []
-        for n, variant in enumerate(self.canon):
-            syls = [regex.escape(syllable(ch)) for ch in variant]
-            alts = {" ".join(syls)}
-            if self.p.max_mismatch and len(syls) >= 3:
-                alts |= {" ".join([*syls[:k], r"[^ #]+", *syls[k + 1 :]]) for k in range(len(syls))}
-            groups.append(f"(?P<v{n}>{'|'.join(sorted(alts))})")
-        return regex.compile(rf"(?<![^ ])(?:{'|'.join(groups)})(?![^ ])")
+    def _alternatives(self) -> str:
+        """Literal variants; with ``max_mismatch: 1`` also each with one syllable wildcarded."""
+        alts = [re.escape(v) for v in self.canon]
+        if self.p.max_mismatch:
+            for v in (v for v in self.canon if len(v) >= 3):
+                alts += [re.escape(v[:k]) + "." + re.escape(v[k + 1 :]) for k in range(len(v))]
+        return "|".join(sorted(set(alts), key=len, reverse=True))
+
+    def _term(self, said: str) -> str:
+        if said in self.canon:
+            return self.canon[said]
+        # A one-syllable mismatch: the variant of the same length differing in one place.
+        return next(
+            t
+            for v, t in self.canon.items()
+            if len(v) == len(said) and sum(a != b for a, b in zip(v, said, strict=True)) <= 1
+        )
 
     def describe(self) -> str:
         joiner = "+" if self.p.all else "/"
@@ -122,13 +132,10 @@ class Phrase(Operator):
         rng = ctx.span(self.p.scope)
         if not rng:
             return NO_MATCH
-        if self.pinyin_re is not None:
-            hits = self._pinyin_hits(ctx, rng, self.pinyin_re)
-        else:
-            hits = self._text_hits(ctx, rng)
         found: dict[tuple[int, str], Found] = {}
         excluded: dict[int, bool] = {}
-        for i, char, length, term in hits:
+        for i, char, said in self._hits(ctx, rng):
+            term = self._term(said)
             if (i, term) in found or self._negated(ctx, i, char):
                 continue
             if self.exclude_re is not None:
@@ -136,32 +143,25 @@ class Phrase(Operator):
                     excluded[i] = bool(self.exclude_re.search(ctx.view(self.p.view, i)))
                 if excluded[i]:
                     continue
-            found[(i, term)] = self._found(ctx, i, char, length, term)
+            found[(i, term)] = self._found(ctx, i, char, len(said), term)
         if len({term for _, term in found}) < self.need:
             return NO_MATCH
         return Outcome(True, tuple(found.values())[:MAX_FOUND])
 
-    def _text_hits(self, ctx: EvalContext, rng: range) -> list[_Hit]:
-        jt: Joined = ctx.joined(self.p.view, self.p.role)
-        start, end = jt.bounds(rng.start, rng.stop)
-        out = []
-        for m in self.text_re.finditer(jt.text, start, end, overlapped=True):
-            p = jt.position(m.start())
-            out.append(
-                (jt.indices[p], m.start() - jt.starts[p], len(m.group()), self.canon[m.group()])
-            )
-        return out
+    def _hits(self, ctx: EvalContext, rng: range) -> list[tuple[int, int, str]]:
+        """(utterance, char, matched string) for every match in the scope, overlaps included.
 
-    def _pinyin_hits(self, ctx: EvalContext, rng: range, pattern: regex.Pattern[str]) -> list[_Hit]:
-        text, offsets, refs, pos_starts = ctx.pinyin(self.p.role)
-        start = pos_starts[rng.start]
-        end = pos_starts[rng.stop] if rng.stop < len(pos_starts) else len(text)
-        variants = list(self.canon)
+        Literal alternations run on the stdlib ``re`` (3× faster than ``regex`` here, and these
+        patterns cannot backtrack); restarting one character after each match finds overlaps.
+        """
+        jt: Joined = ctx.joined(self.view, self.p.role)
+        pos, end = jt.bounds(rng.start, rng.stop)
         out = []
-        for m in pattern.finditer(text, start, end, overlapped=True):
-            i, char = refs[bisect_right(offsets, m.start()) - 1]
-            variant = variants[int(str(m.lastgroup)[1:])]
-            out.append((i, char, m.group().count(" ") + 1, self.canon[variant]))
+        search = self.pattern.search
+        while (m := search(jt.text, pos, end)) is not None:
+            p = jt.position(m.start())
+            out.append((jt.indices[p], m.start() - jt.starts[p], m.group()))
+            pos = m.start() + 1
         return out
 
     def _negated(self, ctx: EvalContext, i: int, char: int) -> bool:
@@ -172,5 +172,5 @@ class Phrase(Operator):
 
     def _found(self, ctx: EvalContext, i: int, char: int, length: int, term: str) -> Found:
         said = ctx.view(self.p.view, i)[char : char + length]
-        note = f"拼音近似：{said}→{term}" if said not in self.canon else ""
+        note = f"拼音近似：{said}→{term}" if self.p.fuzzy and said not in self.spelled else ""
         return ctx.found(i, char=char, length=length, view=self.p.view, matched=term, note=note)

@@ -12,9 +12,10 @@ from typing import Literal
 import regex
 from pydantic import Field
 
-from qc.engine.context import SEP, EvalContext
+from qc.engine.context import EvalContext
 from qc.engine.operators.base import MAX_FOUND, Operator, ParamError, RuleTimeout, ScopeParams
 from qc.engine.outcome import NO_MATCH, Found, Outcome
+from qc.engine.views import SEP
 
 _LONG_DIGITS = regex.compile(r"\d{6,}")
 

@@ -15,9 +15,10 @@ from typing import Literal, cast
 
 from pydantic import Field
 
-from qc.engine.context import EvalContext, compact
+from qc.engine.context import EvalContext
 from qc.engine.operators.base import MAX_FOUND, Operator, ScopeParams
 from qc.engine.outcome import NO_MATCH, Outcome
+from qc.engine.views import compact
 from qc.text.normalize import normalize
 
 Method = Literal["char_ngram", "jieba"]
