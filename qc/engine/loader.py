@@ -39,9 +39,9 @@ def rule_files(root: Path) -> list[Path]:
     return sorted(keep, key=lambda p: p.relative_to(root).as_posix())
 
 
-def _read(path: Path, sink: ProblemSink) -> Any:
+def _read(path: Path, sink: ProblemSink, content: bytes | None = None) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = (content if content is not None else path.read_bytes()).decode("utf-8")
     except (OSError, UnicodeDecodeError) as err:
         sink.add((), f"cannot read the file: {err}", line=1)
         return None
@@ -51,10 +51,12 @@ def _read(path: Path, sink: ProblemSink) -> Any:
     return doc.data
 
 
-def read_pack(path: Path, display: str | None = None) -> tuple[list[CompiledRule], list[Problem]]:
+def read_pack(
+    path: Path, display: str | None = None, content: bytes | None = None
+) -> tuple[list[CompiledRule], list[Problem]]:
     """Compile one rule file; rules with problems are left out and the problems returned."""
     sink = ProblemSink(display or str(path))
-    data = _read(path, sink)
+    data = _read(path, sink, content)
     if data is None:
         if not sink.problems:
             sink.add((), "the file is empty", "a rule file needs pack: and rules:", line=1)
@@ -113,9 +115,9 @@ def _compile_rule(
     )
 
 
-def read_scheme(path: Path) -> tuple[Scheme | None, list[Problem]]:
+def read_scheme(path: Path, content: bytes | None = None) -> tuple[Scheme | None, list[Problem]]:
     sink = ProblemSink(str(path))
-    data = _read(path, sink)
+    data = _read(path, sink, content)
     if sink.problems:
         return None, sink.problems
     try:
@@ -145,48 +147,53 @@ def default_scheme_path(rules_dir: Path) -> Path | None:
     return candidate if candidate.exists() else None
 
 
-def check_ruleset(
-    rules_dir: Path, scheme_path: Path | None = None
-) -> tuple[RuleSet | None, list[Problem]]:
-    """Load everything and return (the rule set if there were no problems, all problems)."""
-    if not rules_dir.exists():
-        return None, [Problem(str(rules_dir), 1, "", "no such file or directory")]
-    files = rule_files(rules_dir)
-    problems: list[Problem] = []
-    if not files:
-        problems.append(Problem(str(rules_dir), 1, "", "no rule files (*.yaml) found"))
+def _collect(files: dict[Path, bytes]) -> tuple[list[CompiledRule], list[Problem]]:
+    """Compile every file; a rule id defined twice is a problem at its second definition."""
     rules: list[CompiledRule] = []
+    problems: list[Problem] = []
     first_seen: dict[str, CompiledRule] = {}
-    for path in files:
-        loaded, found = read_pack(path)
+    for path, content in files.items():
+        loaded, found = read_pack(path, content=content)
         problems += found
         for rule in loaded:
             if rule.id in first_seen:
                 file, line = rule.source.rsplit(":", 1)
+                hint = f"first defined at {first_seen[rule.id].source}"
                 problems.append(
-                    Problem(
-                        file,
-                        int(line),
-                        "id",
-                        f"duplicate rule id {rule.id!r}",
-                        f"first defined at {first_seen[rule.id].source}",
-                    )
+                    Problem(file, int(line), "id", f"duplicate rule id {rule.id!r}", hint)
                 )
                 continue
             first_seen[rule.id] = rule
             rules.append(rule)
+    return rules, problems
+
+
+def check_ruleset(
+    rules_dir: Path, scheme_path: Path | None = None
+) -> tuple[RuleSet | None, list[Problem]]:
+    """Load everything and return (the rule set if there were no problems, all problems).
+
+    Each file is read once: the version hashes exactly the bytes that were compiled, even when
+    a file changes during a reload.
+    """
+    if not rules_dir.exists():
+        return None, [Problem(str(rules_dir), 1, "", "no such file or directory")]
+    files = {path: path.read_bytes() for path in rule_files(rules_dir)}
+    rules, problems = _collect(files)
+    if not files:
+        problems.append(Problem(str(rules_dir), 1, "", "no rule files (*.yaml) found"))
     scheme_path = scheme_path or default_scheme_path(rules_dir)
     scheme: Scheme | None = Scheme()
+    scheme_bytes = scheme_path.read_bytes() if scheme_path is not None else None
     if scheme_path is not None:
-        scheme, found = read_scheme(scheme_path)
+        scheme, found = read_scheme(scheme_path, scheme_bytes)
         problems += found
     if problems or scheme is None:
         return None, problems
     base = rules_dir if rules_dir.is_dir() else rules_dir.parent
-    contents = [(p.relative_to(base).as_posix(), p.read_bytes()) for p in files]
-    version = ruleset_version(contents, scheme_path.read_bytes() if scheme_path else None)
-    names = tuple(name for name, _ in contents)
-    return RuleSet(tuple(rules), scheme, version, names), []
+    named = [(p.relative_to(base).as_posix(), content) for p, content in files.items()]
+    version = ruleset_version(named, scheme_bytes)
+    return RuleSet(tuple(rules), scheme, version, tuple(name for name, _ in named)), []
 
 
 def load_ruleset(rules_dir: Path | str, scheme_path: Path | str | None = None) -> RuleSet:
