@@ -205,3 +205,14 @@ def test_undecidable_unless_sends_the_hit_to_review(ruleset_of: Any) -> None:
     card = evaluate(ruleset_of({"t.yaml": pack(text)}), CALL)
     (hit,) = card.hits
     assert hit.needs_review and hit.points == 0
+
+
+def test_empty_call_is_not_scored_but_reviewed(ruleset_of: Any) -> None:
+    from qc.types import Metrics
+
+    empty = Transcript("empty", 0.0, 2, (), Metrics(0.0, 0))
+    card = evaluate(
+        ruleset_of({"t.yaml": pack(rule("a", NO_GREETING), rule("b", HAS_PROMISE))}), empty
+    )
+    assert (card.hits, card.score, card.errored_rules) == ((), 100, ())
+    assert card.needs_review and card.not_evaluated[0].startswith("t.a:")
