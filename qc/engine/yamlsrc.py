@@ -59,7 +59,12 @@ _SURPRISES: tuple[tuple[re.Pattern[str], str], ...] = (
 )  # fmt: skip
 
 
-class _Loader(yaml.SafeLoader):  # type: ignore[misc,unused-ignore]
+# libyaml's parser when available (the pure-Python one took ~2 s for the packs); constructors
+# and resolvers stay the Python ones below either way.
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type,unused-ignore]
     """SafeLoader with a reduced, predictable set of implicit types."""
 
 

@@ -18,8 +18,7 @@ GOOD = rule_yaml("{phrase: {any: [您好]}}")
 BROKEN = [
     pytest.param(
         "pack: t\nrules:\n  - id: t.a\n    when: {phrase: {any: [x]}\n",
-        "t.yaml:5: YAML syntax error: expected ',' or '}', but got '<stream end>' "
-        "(while parsing a flow mapping that starts at line 4)",
+        "t.yaml:5: YAML syntax error",
         id="syntax-error",
     ),
     pytest.param(
