@@ -111,13 +111,14 @@ def catalog() -> None:
     print(json.dumps(build(), ensure_ascii=False, indent=2))
 
 
-def _transcriber() -> Callable[[Path], Transcript]:
+def _transcriber(key_terms: tuple[str, ...]) -> Callable[[Path], Transcript]:
     def transcribe(path: Path) -> Transcript:
         # Lazy: backtests on stored transcripts never load the ASR model.
         from qc.config import get_settings
         from qc.pipeline import PipelineOptions, transcribe_file
 
-        return transcribe_file(path, PipelineOptions.from_settings(get_settings()))
+        options = PipelineOptions.from_settings(get_settings(), extra_terms=key_terms)
+        return transcribe_file(path, options)
 
     return transcribe
 
@@ -154,8 +155,13 @@ def backtest(
     from qc.engine.backtest import read_labels
     from qc.engine.cases import default_features
 
+    from qc.config import get_settings
+    from qc.engine import EvalOptions
+
     ruleset = _load_or_exit(rules, scheme)
-    report = run(ruleset, read_labels(labels, _transcriber()), default_features)
+    calls = read_labels(labels, _transcriber(ruleset.key_terms))
+    options = EvalOptions(regex_timeout_s=get_settings().regex_timeout_s)
+    report = run(ruleset, calls, default_features, options)
     if as_json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:

@@ -127,3 +127,18 @@ def test_backtest_label_errors_name_the_line(write_rules: Any, tmp_path: Path) -
         assert str(err).startswith(f"{labels}:1: give `call`")
     else:
         raise AssertionError("no error")
+
+
+def test_backtest_call_lines_use_the_transcriber(tmp_path: Path) -> None:
+    from qc.engine.backtest import read_labels
+
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text('{"call": "a.wav", "expected": ["greeting"]}\n')
+    seen: list[Path] = []
+
+    def fake(path: Path) -> Any:
+        seen.append(path)
+        return make_call(("agent", "喂？"))
+
+    (call,) = read_labels(labels, fake)
+    assert seen == [Path("a.wav")] and call.expected == frozenset({"greeting"})
