@@ -151,12 +151,11 @@ def backtest(
     as_json: bool = JSON,
 ) -> None:
     """Precision and recall per rule and per category against labelled calls."""
+    from qc.config import get_settings
+    from qc.engine import EvalOptions
     from qc.engine.backtest import backtest as run
     from qc.engine.backtest import read_labels
     from qc.engine.cases import default_features
-
-    from qc.config import get_settings
-    from qc.engine import EvalOptions
 
     ruleset = _load_or_exit(rules, scheme)
     calls = read_labels(labels, _transcriber(ruleset.key_terms))
