@@ -52,22 +52,11 @@ EMPATHY = frozenset({"empathy", "apology", "reassurance", "help"})
 RUDE = frozenset({"impatience", "blame", "dismissal", "insult", "threat"})
 
 # Longest first, so that 一点都不 wins over 不. Checked against the text just before a cue.
-_NEGATORS = ("一点都不", "一点也不", "不是很", "没那么", "不怎么", "并不", "不太", "不是", "不会",
-             "不用", "没有", "不", "没", "别", "无")  # fmt: skip
-_INTENSIFIERS = (
-    "非常",
-    "特别",
-    "真的",
-    "实在",
-    "简直",
-    "根本",
-    "到底",
-    "太",
-    "好",
-    "超",
-    "很",
-    "最",
+_NEGATORS = (
+    *("一点都不", "一点也不", "不是要", "不打算", "不是很", "没那么", "不怎么"),
+    *("不想", "并不", "不太", "不是", "不会", "不用", "没有", "不", "没", "别", "无"),
 )
+_INTENSIFIERS = ("非常", "特别", "真的", "实在", "简直", "根本", "到底", "太", "好", "超", "很")
 _NEGATOR_STARTS = ("不", "没", "别", "无")
 _QUESTION_FORMS = ("有没有", "是不是", "能不能", "会不会", "要不要", "好不好")
 _NOT_NEGATING = {"别": ("特", "区", "分", "个", "告", "级", "类", "差", "识", "离", "性")}
@@ -128,7 +117,7 @@ def load_lexicon() -> Lexicon:
             surface_only.append((category, phrase))
             continue
         target = tuple(char_pinyin(c) for c in phrase)
-        by_syllables.setdefault(target[:2], []).append((category, phrase, target))
+        by_syllables.setdefault((target[0], target[1]), []).append((category, phrase, target))
     return Lexicon(by_syllables, tuple(surface_only))
 
 
@@ -186,7 +175,7 @@ def find_cues(text: str, syllables: Sequence[str], digits: str = "") -> list[Cue
             start = text.find(phrase, start + 1)
         if phrase.isdigit() and phrase not in text and phrase in digits:
             cues.append(Cue(category, phrase, phrase, 0))
-    return _drop_contained(cues)
+    return sorted(_drop_contained(cues), key=lambda c: c.start_char)
 
 
 def _drop_contained(cues: list[Cue]) -> list[Cue]:
