@@ -23,7 +23,7 @@ import regex
 
 from qc.sentiment.textview import char_pinyin
 
-# category → the role whose explanation shows it ("customer", "agent" or "both").
+# category → the role whose explanation shows it ("customer", "agent", "both" or "none").
 # Every category is still a model feature for both roles.
 CATEGORIES: dict[str, str] = {
     "anger": "customer",
@@ -36,6 +36,8 @@ CATEGORIES: dict[str, str] = {
     "relief": "customer",
     "question": "customer",
     "backchannel": "both",
+    "procedure": "none",  # account and process words: a feature, never shown as a cue
+    "courtesy": "none",  # scripted politeness (您好, 请稍等, 再见): a feature only
     "empathy": "agent",
     "apology": "agent",
     "reassurance": "agent",
