@@ -109,7 +109,7 @@ def heldout_section(snow: Callable[[str], float]) -> list[str]:
 
 def read_eval(path: Path, limit: int) -> list[tuple[bool, str]]:
     with path.open(encoding="utf-8") as f:
-        rows = list(csv.DictReader(f, delimiter="\t"))
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
     return [(r["label"] in ("1", "positive"), r["text"]) for r in rows[:limit]]
 
 

@@ -162,6 +162,20 @@ def train_role(role: str) -> dict[str, Any]:
     return raw
 
 
+def same_model(a: Any, b: Any, tolerance: float = 1e-3) -> bool:
+    """Equal structure and keys, numbers within ``tolerance`` (BLAS builds differ in the last
+    digits, and weights are rounded to five decimals)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_model(a[k], b[k], tolerance) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(
+            same_model(x, y, tolerance) for x, y in zip(a, b, strict=True)
+        )
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return abs(a - b) <= tolerance
+    return bool(a == b)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--role", choices=[*CLASSES, "all"], default="all")
@@ -176,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         text = json.dumps(raw, ensure_ascii=False, separators=(",", ":")) + "\n"
         path = data_dir / f"model_{role}.json"
         if args.check:
-            if not path.exists() or path.read_text("utf-8") != text:
+            if not path.exists() or not same_model(json.loads(path.read_text("utf-8")), raw):
                 stale.append(path.name)
         else:
             path.write_text(text, "utf-8")
