@@ -1,0 +1,227 @@
+"""ASR benchmark: CER and speed of our pipeline against raw faster-whisper, same run, same files.
+
+Run:  .venv/bin/python bench/asr.py [--sets samples,eval] [--configs pipeline,raw,...]
+
+For every file each configuration runs back to back (so CPU contention on a shared machine hits
+them alike), then medians are reported:
+
+- ``pipeline``: qc.audio.decode → qc.asr.transcribe_channel per channel (VAD, no conditioning on
+  previous text, word timestamps, beam 5) → guard → normalise. CER per channel against the
+  channel's reference.
+- ``raw``: the same model, ``WhisperModel.transcribe(path, language="zh")`` with faster-whisper's
+  defaults on the whole file (stereo is down-mixed), text through OpenCC t2s for fairness. CER
+  against the whole reference.
+- variants of the pipeline: ``beam1``, ``prompt`` (domain initial_prompt), ``hotwords`` (domain
+  terms as hotwords), ``prompt_all`` (the prompt sentence as hotwords, i.e. on every window).
+
+CER: simplified, punctuation stripped (qc.asr.cer); totals are edits / reference characters.
+RTF: wall seconds / audio seconds per file. Writes bench/results/asr.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from qc.asr import ModelOptions, TranscribeOptions, load_model, transcribe_channel  # noqa: E402
+from qc.asr.cer import cer_text, edit_distance  # noqa: E402
+from qc.asr.model import AsrModel  # noqa: E402
+from qc.asr.vocab import build_hotwords, build_prompt, load_terms  # noqa: E402
+from qc.audio import decode  # noqa: E402
+from qc.text.normalize import normalize  # noqa: E402
+
+SHARED_EVAL = REPO.parent / "shared" / "eval"
+HEADLINE_TRUST = {"gold", "gold-external-ref", "prompt-text", "derived"}  # not pseudo/unverified
+
+
+@dataclass
+class Clip:
+    path: Path
+    dataset: str
+    channel_refs: dict[int, str]  # channel → reference text of that channel
+    full_ref: str  # everything said, in time order
+
+
+@dataclass
+class Run:
+    """One configuration on one clip."""
+
+    edits: int
+    chars: int
+    wall_s: float
+    audio_s: float
+    dropped: int = 0
+    per_channel: dict[int, tuple[int, int]] = field(default_factory=dict)  # ch → (edits, chars)
+
+
+def load_samples(folder: Path) -> list[Clip]:
+    """samples/NN_*.wav with NN_*.json reference timelines (per-turn ``channel`` and ``text``)."""
+    clips = []
+    for wav in sorted(folder.glob("[0-9][0-9]_*.wav")):
+        ref = wav.with_suffix(".json")
+        if not ref.is_file():
+            continue
+        data = json.loads(ref.read_text("utf-8"))
+        turns = data if isinstance(data, list) else _turns_of(data)
+        turns = sorted(turns, key=lambda t: float(t.get("start_s", t.get("start", 0.0))))
+        full = "".join(str(t["text"]) for t in turns)
+        refs: dict[int, str] = {}
+        for t in turns:
+            refs[int(t["channel"])] = refs.get(int(t["channel"]), "") + str(t["text"])
+        if isinstance(data, dict) and data.get("mono"):  # one channel holds both speakers
+            refs = {0: full}
+        clips.append(Clip(wav, "samples", refs, full))
+    return clips
+
+
+def _turns_of(data: dict[str, object]) -> list[dict[str, object]]:
+    for key in ("turns", "timeline", "utterances", "segments"):
+        value = data.get(key)
+        if isinstance(value, list):
+            return value
+    raise ValueError(f"no list of turns in keys {sorted(data)}")
+
+
+def load_eval(shared: Path) -> list[Clip]:
+    """shared/eval asr + asr_derived clips whose references are trusted (manifest ref_trust)."""
+    with (shared / "asr_manifest.tsv").open(encoding="utf-8") as fh:
+        manifest = list(csv.DictReader(fh, delimiter="\t"))
+    clips = []
+    for row in manifest:
+        if row["ref_trust"] not in HEADLINE_TRUST:
+            continue
+        path = shared / row["path"]
+        dataset = "eval-8k-mulaw" if row["codec"] == "pcm_mulaw" else "eval-16k"
+        refs = {0: row["reference_text"]}
+        if row["channels"] == "2":
+            refs = _stereo_refs(path)
+            dataset = "eval-stereo"
+        clips.append(Clip(path, dataset, refs, row["reference_text"]))
+    return clips
+
+
+def _stereo_refs(path: Path) -> dict[int, str]:
+    with (path.parent / "transcripts.tsv").open(encoding="utf-8") as fh:
+        row = next(r for r in csv.DictReader(fh, delimiter="\t") if r["file"] == path.name)
+    return {0: row["ch0_left_text"], 1: row["ch1_right_text"]}
+
+
+def run_pipeline(model: AsrModel, clip: Clip, options: TranscribeOptions) -> Run:
+    start = time.perf_counter()
+    audio = decode(clip.path)
+    results = [transcribe_channel(model, s, ch, options) for ch, s in enumerate(audio.samples)]
+    wall = time.perf_counter() - start
+    run = Run(0, 0, wall, audio.duration_s, dropped=sum(r.dropped_count for r in results))
+    for r in results:
+        if r.channel not in clip.channel_refs:
+            continue
+        ref, hyp = (
+            cer_text(clip.channel_refs[r.channel]),
+            cer_text("".join(s.text for s in r.segments)),
+        )
+        run.per_channel[r.channel] = (edit_distance(ref, hyp), len(ref))
+    run.edits = sum(e for e, _ in run.per_channel.values())
+    run.chars = sum(c for _, c in run.per_channel.values())
+    return run
+
+
+def run_raw(model: AsrModel, clip: Clip) -> Run:
+    start = time.perf_counter()
+    segments, info = model.whisper.transcribe(str(clip.path), language="zh")
+    text = "".join(s.text for s in segments)
+    wall = time.perf_counter() - start
+    ref, hyp = cer_text(clip.full_ref), cer_text(normalize(text))
+    return Run(edit_distance(ref, hyp), len(ref), wall, info.duration)
+
+
+def configs(base: TranscribeOptions) -> dict[str, Callable[[AsrModel, Clip], Run]]:
+    terms = load_terms()
+    variants = {
+        "pipeline": base,
+        "beam1": replace(base, beam_size=1),
+        "prompt": replace(base, initial_prompt=build_prompt(terms)),
+        "hotwords": replace(base, hotwords=build_hotwords(terms)),
+        "prompt_all": replace(base, hotwords=build_prompt(terms)),
+    }
+    table: dict[str, Callable[[AsrModel, Clip], Run]] = {
+        name: (lambda m, c, o=opts: run_pipeline(m, c, o)) for name, opts in variants.items()
+    }
+    table["raw"] = run_raw
+    return table
+
+
+def summarise(runs: dict[tuple[str, str], list[Run]], raw_name: str = "raw") -> list[str]:
+    lines = [
+        "| set | config | files | CER | CER ch0 | CER ch1 | median RTF | median wall / raw |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for (dataset, name), rs in sorted(runs.items()):
+        cer = sum(r.edits for r in rs) / max(1, sum(r.chars for r in rs))
+        chans = [_channel_cer(rs, ch) for ch in (0, 1)]
+        rtf = statistics.median(r.wall_s / r.audio_s for r in rs)
+        raw = runs.get((dataset, raw_name))
+        ratio = (
+            f"{statistics.median(r.wall_s / q.wall_s for r, q in zip(rs, raw, strict=True)):.2f}"
+            if raw and name != raw_name
+            else "–"
+        )
+        cells = [dataset, name, str(len(rs)), f"{cer:.3f}", *chans, f"{rtf:.3f}", ratio]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _channel_cer(runs: list[Run], ch: int) -> str:
+    pairs = [r.per_channel[ch] for r in runs if ch in r.per_channel]
+    chars = sum(c for _, c in pairs)
+    return f"{sum(e for e, _ in pairs) / chars:.3f}" if chars else "–"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sets", default="samples,eval", help="samples and/or eval")
+    parser.add_argument("--configs", default="pipeline,raw,beam1,prompt,hotwords,prompt_all")
+    parser.add_argument("--threads", type=int, default=0, help="CTranslate2 CPU threads")
+    parser.add_argument("--limit", type=int, default=0, help="at most N files per set (0: all)")
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "asr.md")
+    args = parser.parse_args()
+    clips = _select(args.sets.split(","), args.limit)
+    model = load_model(ModelOptions(cpu_threads=args.threads))
+    table = configs(TranscribeOptions())
+    names = [n for n in args.configs.split(",") if n in table]
+    runs: dict[tuple[str, str], list[Run]] = {}
+    for i, clip in enumerate(clips, 1):
+        for name in names:
+            runs.setdefault((clip.dataset, name), []).append(table[name](model, clip))
+        print(f"[{i}/{len(clips)}] {clip.path.name}", file=sys.stderr, flush=True)
+    lines = summarise(runs)
+    header = (
+        f"model {model.label}, threads {args.threads or 'auto'}, {platform.machine()}, "
+        f"python {platform.python_version()}; command: `{' '.join(sys.argv)}`"
+    )
+    print("\n".join([header, "", *lines]))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(["# ASR benchmark (generated)", "", header, "", *lines, ""]))
+
+
+def _select(sets: list[str], limit: int) -> list[Clip]:
+    clips: list[Clip] = []
+    if "samples" in sets:
+        clips += load_samples(REPO / "samples")[: limit or None]
+    if "eval" in sets and SHARED_EVAL.is_dir():
+        clips += load_eval(SHARED_EVAL)[: limit or None]
+    return clips
+
+
+if __name__ == "__main__":
+    main()
