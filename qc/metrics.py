@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from qc.activity import Activity, confirm_overlaps
 from qc.text import strip_punct
 from qc.types import Metrics, Overlap, Silence, Utterance, UtteranceRate
 
@@ -119,12 +120,21 @@ def _overall_rate(utts: Sequence[Utterance], rates: Sequence[UtteranceRate]) -> 
 
 
 def compute_metrics(
-    utts: Sequence[Utterance], duration_s: float, options: MetricsOptions | None = None
+    utts: Sequence[Utterance],
+    duration_s: float,
+    options: MetricsOptions | None = None,
+    activity: Activity | None = None,
 ) -> Metrics:
-    """All conversation metrics of one call."""
+    """All conversation metrics of one call.
+
+    With ``activity`` (per-channel speech masks of a stereo call) overlaps are confirmed against
+    the audio, because word timestamps alone can place a word seconds away from where it was said.
+    """
     options = options or MetricsOptions()
     silences = find_silences(utts, options)
     overlaps = find_overlaps(utts, options)
+    if activity is not None:
+        overlaps = confirm_overlaps(overlaps, utts, activity, options.min_interruption_s)
     rates = agent_rates(utts, options)
     agent_s = sum(u.duration_s for u in utts if u.role == "agent")
     customer_s = sum(u.duration_s for u in utts if u.role == "customer")

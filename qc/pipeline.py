@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from qc import PIPELINE_VERSION
+from qc.activity import channel_activity
 from qc.asr import ChannelResult, ModelOptions, TranscribeOptions, load_model, transcribe_channel
 from qc.audio import DecodedAudio, DecodeOptions, decode
 from qc.metrics import MetricsOptions, compute_metrics
@@ -112,12 +113,13 @@ def transcribe_audio(audio: DecodedAudio, options: PipelineOptions) -> Transcrip
         segments = tuple(s for r in results for s in r.segments)
         decision = assign_roles(segments, [r.channel for r in results], options.agent_channel)
     utterances = merge_segments(segments, decision.roles, options.merge)
+    activity = None if mono else channel_activity(audio.samples, audio.sample_rate_hz)
     return Transcript(
         source=audio.source,
         duration_s=round(audio.duration_s, 3),
         channels=audio.channels,
         utterances=utterances,
-        metrics=compute_metrics(utterances, audio.duration_s, options.metrics),
+        metrics=compute_metrics(utterances, audio.duration_s, options.metrics, activity),
         channel_info=_channel_info(results, decision) if not mono else _mono_info(results[0]),
         asr_model=model.name,
         role_method=decision.method,

@@ -1,5 +1,7 @@
+import numpy as np
 import pytest
 
+from qc.activity import channel_activity
 from qc.metrics import MetricsOptions, compute_metrics
 from tests.factories import utt
 
@@ -53,3 +55,26 @@ def test_talk_ratio_and_empty_call() -> None:
     assert m.agent_talk_ratio == 0.75
     empty = compute_metrics([], duration_s=5, options=MetricsOptions())
     assert (empty.turns, empty.max_silence_s, empty.agent_talk_ratio) == (0, 0.0, 0.0)
+
+
+def test_overlap_not_heard_in_the_audio_is_dropped() -> None:
+    # The customer's last word was stamped 1.5 s into the agent's turn, but the customer's channel
+    # is silent there: no interruption. The second overlap is real on both channels.
+    rate = 1000
+    agent = np.zeros(20 * rate, dtype=np.float32)
+    customer = np.zeros(20 * rate, dtype=np.float32)
+    noise = np.random.default_rng(0).normal(0, 1e-4, 20 * rate).astype(np.float32)
+    agent[5 * rate : 9 * rate] = 0.3
+    agent[12 * rate : 16 * rate] = 0.3
+    customer[0 : 4 * rate] = 0.3
+    customer[10 * rate : 14 * rate] = 0.3
+    utts = [
+        utt(0, "customer", 0.0, 6.5, "好的明白了我今天晚上操作一下没有"),
+        utt(1, "agent", 5.0, 9.0, "好的请问还有其他可以帮您的吗"),
+        utt(2, "customer", 10.0, 14.0, "我上个月明明已经还款了"),
+        utt(3, "agent", 12.0, 16.0, "您听我说这个是系统的问题"),
+    ]
+    activity = channel_activity([agent + noise, customer + noise], rate)
+    m = compute_metrics(utts, 20.0, activity=activity)
+    assert [(o.interrupter_utterance, o.duration_s) for o in m.overlaps] == [(3, 2.0)]
+    assert m.interruptions == 1
