@@ -25,7 +25,7 @@ from qc.utterances import MergeOptions, merge_segments
 
 if TYPE_CHECKING:
     from qc.config import Settings
-    from qc.engine import RuleSet
+    from qc.engine import EvalOptions, RuleSet
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,13 +160,17 @@ def compute_features(transcript: Transcript) -> Features:
 
 
 def inspect_transcript(
-    transcript: Transcript, ruleset: RuleSet, *, call_id: str | None = None
+    transcript: Transcript,
+    ruleset: RuleSet,
+    *,
+    call_id: str | None = None,
+    eval_options: EvalOptions | None = None,
 ) -> Inspection:
     """Features, rules and score for a transcript."""
-    from qc.engine import evaluate
+    from qc.engine import EvalOptions, evaluate
 
     features = compute_features(transcript)
-    card = evaluate(ruleset, transcript, features)
+    card = evaluate(ruleset, transcript, features, options=eval_options or EvalOptions())
     return Inspection(
         call_id=call_id or transcript.sha256[:16] or Path(transcript.source).stem,
         transcript=transcript,

@@ -49,18 +49,22 @@ def inspect(
 ) -> None:
     """Inspect recordings: transcript, sentiment, rule hits with evidence, score."""
     from qc.config import get_settings
-    from qc.engine import load_ruleset
+    from qc.engine import EvalOptions, load_ruleset
     from qc.pipeline import PipelineOptions, inspect_transcript, transcribe_file
     from qc.serialize import inspection_to_dict
 
     settings = get_settings()
     ruleset = load_ruleset(rules or settings.rules_dir, scheme or settings.scheme)
+    eval_options = EvalOptions(regex_timeout_s=settings.regex_timeout_s)
     options = PipelineOptions.from_settings(
         settings, mono=mono, agent_channel=agent_channel, extra_terms=ruleset.key_terms
     )
 
     def process(path: Path) -> dict[str, Any]:
-        return inspection_to_dict(inspect_transcript(transcribe_file(path, options), ruleset))
+        transcript = transcribe_file(path, options)
+        return inspection_to_dict(
+            inspect_transcript(transcript, ruleset, eval_options=eval_options)
+        )
 
     failed = run_files(files, process, show_inspection, as_json)
     raise typer.Exit(1 if failed else 0)
