@@ -17,6 +17,7 @@ from qc.errors import ModelError
 
 SAMPLE_RATE_HZ = 16_000
 _FRAMES_PER_S = 100  # resemblyzer's mel hop is 10 ms
+_TARGET_RMS = 10 ** (-30 / 20)  # -30 dBFS
 _INSTALL_HINT = "mono speaker separation needs the diarize extra: pip install -e '.[diarize]'"
 
 
@@ -37,17 +38,23 @@ def load_encoder() -> Any:
     """The resemblyzer voice encoder on CPU, loaded once per process (weights ship with it)."""
     _, voice_encoder = _import_resemblyzer()
     try:
-        return voice_encoder("cpu", verbose=False)
+        encoder = voice_encoder("cpu", verbose=False)
+        # librosa's first mel spectrogram costs about 2 s of lazy set-up: pay it here, once.
+        _mel_frames(np.zeros(SAMPLE_RATE_HZ // 10, dtype=np.float32))
     except Exception as err:  # a broken install surfaces as an arbitrary torch error
         raise ModelError(f"cannot load the resemblyzer voice encoder: {err}") from err
+    return encoder
 
 
 def _mel_frames(samples_16k: np.ndarray) -> np.ndarray:
     from resemblyzer import audio
 
     wav = np.asarray(samples_16k, dtype=np.float32)
-    # The encoder was trained on volume-normalised speech (it is not a log-mel model).
-    wav = audio.normalize_volume(wav, -30, increase_only=True)
+    # The encoder was trained on speech raised to -30 dBFS (it is not a log-mel model).
+    # resemblyzer's own normalize_volume divides by zero on digital silence, hence this copy.
+    rms = float(np.sqrt(np.mean(np.square(wav, dtype=np.float64)))) if wav.size else 0.0
+    if 0.0 < rms < _TARGET_RMS:
+        wav = wav * np.float32(_TARGET_RMS / rms)
     return np.asarray(audio.wav_to_mel_spectrogram(wav))
 
 

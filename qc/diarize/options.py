@@ -11,7 +11,7 @@ class DiarizeOptions:
     window_s: float = 1.6
     hop_s: float = 0.2
     # A window that is mostly silence embeds the line noise, not a voice.
-    min_speech_in_window_ratio: float = 0.5
+    min_speech_in_window_ratio: float = 0.3
     # Fewer speech windows than this (about 2 s of speech) cannot show two voices.
     min_windows_for_two: int = 6
     refine_iterations: int = 20
@@ -19,5 +19,5 @@ class DiarizeOptions:
     max_two_voice_similarity: float = 0.9
     # Turn-taking prior of the word-level Viterbi pass (in units of typical per-word evidence).
     pause_for_switch_s: float = 0.3
-    switch_penalty_at_pause: float = 1.0
+    switch_penalty_at_pause: float = 0.5
     switch_penalty_in_speech: float = 6.0
