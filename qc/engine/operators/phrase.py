@@ -19,6 +19,41 @@ from qc.engine.views import compact, pinyin
 from qc.text.normalize import normalize
 
 NEGATORS = frozenset("不没别未无")
+#: Words that hold a negator character without negating what follows: 特别焦虑 is not "别 焦虑",
+#: 不过/不管/不然 are conjunctions (再不还不然就坐牢 is a threat), 不错/没错/没问题 affirm.
+#: A word counts only when it ends at or before the match, so 不过分 still negates 过分.
+NON_NEGATING = frozenset(
+    """
+    特别 区别 分别 个别 级别 类别 性别 识别 差别 辨别 鉴别 派别 告别 离别 送别 道别 诀别 惜别 辞别
+    判别 甄别 有别 别人 别的 别处 别家 别墅 别名 别称 别致
+    不错 不过 不少 不久 不断 不仅 不但 不管 不论 不然 要不 对不起 了不起 差不多 不好意思 不客气 不止
+    没错 没事 没问题 无论 无疑 无比 未来
+    """.split()
+)
+_NON_NEGATING_BY_CHAR: dict[str, tuple[tuple[str, int], ...]] = {
+    ch: tuple((w, w.index(ch)) for w in sorted(NON_NEGATING, key=len, reverse=True) if ch in w)
+    for ch in NEGATORS
+}
+NEGATION_WINDOW = 2
+
+
+def negated_at(text: str, char: int, window: int = NEGATION_WINDOW) -> bool:
+    """Whether a match starting at ``char`` of ``text`` is preceded by a negation.
+
+    A negator (不/没/别/未/无) within ``window`` characters before the match counts, unless it is
+    part of a non-negating word (:data:`NON_NEGATING`) that lies wholly before the match.
+    """
+    for k in range(max(0, char - window), char):
+        ch = text[k]
+        if ch not in NEGATORS:
+            continue
+        inside_word = any(
+            k - j >= 0 and k - j + len(w) <= char and text.startswith(w, k - j)
+            for w, j in _NON_NEGATING_BY_CHAR[ch]
+        )
+        if not inside_word:
+            return True
+    return False
 
 
 class PhraseParams(ScopeParams):
@@ -45,7 +80,10 @@ class PhraseParams(ScopeParams):
     )
     negated: Literal["skip", "ignore"] = Field(
         default="skip",
-        description="skip: a match preceded by 不/没/别/未/无 within 2 chars does not count",
+        description=(
+            "skip: a match preceded by 不/没/别/未/无 within 2 chars does not count "
+            "(word-aware: 特别/不过/不错… do not negate)"
+        ),
     )
     view: Literal["text", "digits"] = Field(
         default="text", description="text, or digits (spoken numerals as digits)"
@@ -167,8 +205,10 @@ class Phrase(Operator):
     def _negated(self, ctx: EvalContext, i: int, char: int) -> bool:
         if self.p.negated != "skip" or char == 0:
             return False
-        before = ctx.view(self.p.view, i)[max(0, char - 2) : char]
-        return any(ch in NEGATORS for ch in before)
+        # The pinyin view maps 没/别/未/无 to other characters of the same sound; its offsets are
+        # those of the text view, so read the negators there.
+        view = "text" if self.view == "pinyin" else self.p.view
+        return negated_at(ctx.view(view, i), char)
 
     def _found(self, ctx: EvalContext, i: int, char: int, length: int, term: str) -> Found:
         said = ctx.view(self.p.view, i)[char : char + length]
