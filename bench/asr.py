@@ -39,7 +39,7 @@ from qc.asr.cer import cer_text, edit_distance  # noqa: E402
 from qc.asr.model import AsrModel  # noqa: E402
 from qc.asr.vocab import build_hotwords, build_prompt, load_terms  # noqa: E402
 from qc.audio import decode  # noqa: E402
-from qc.text.normalize import normalize  # noqa: E402
+from qc.text.normalize import digits_view, normalize  # noqa: E402
 
 SHARED_EVAL = REPO.parent / "shared" / "eval"
 HEADLINE_TRUST = {"gold", "gold-external-ref", "prompt-text", "derived"}  # not pseudo/unverified
@@ -63,6 +63,9 @@ class Run:
     audio_s: float
     dropped: int = 0
     per_channel: dict[int, tuple[int, int]] = field(default_factory=dict)  # ch → (edits, chars)
+    hyps: dict[int, str] = field(default_factory=dict)  # what was recognised (for --details)
+    digit_edits: int = 0  # the same, with numbers read as Arabic digits on both sides
+    digit_chars: int = 0
 
 
 def load_samples(folder: Path) -> list[Clip]:
@@ -126,11 +129,11 @@ def run_pipeline(model: AsrModel, clip: Clip, options: TranscribeOptions) -> Run
     for r in results:
         if r.channel not in clip.channel_refs:
             continue
-        ref, hyp = (
-            cer_text(clip.channel_refs[r.channel]),
-            cer_text("".join(s.text for s in r.segments)),
-        )
+        hyp = cer_text("".join(s.text for s in r.segments))
+        ref = cer_text(clip.channel_refs[r.channel])
         run.per_channel[r.channel] = (edit_distance(ref, hyp), len(ref))
+        run.hyps[r.channel] = hyp
+        _add_digit_view(run, clip.channel_refs[r.channel], hyp)
     run.edits = sum(e for e, _ in run.per_channel.values())
     run.chars = sum(c for _, c in run.per_channel.values())
     return run
@@ -142,7 +145,16 @@ def run_raw(model: AsrModel, clip: Clip) -> Run:
     text = "".join(s.text for s in segments)
     wall = time.perf_counter() - start
     ref, hyp = cer_text(clip.full_ref), cer_text(normalize(text))
-    return Run(edit_distance(ref, hyp), len(ref), wall, info.duration)
+    run = Run(edit_distance(ref, hyp), len(ref), wall, info.duration, hyps={-1: hyp})
+    _add_digit_view(run, clip.full_ref, hyp)
+    return run
+
+
+def _add_digit_view(run: Run, ref: str, hyp: str) -> None:
+    """Spoken numbers as digits on both sides: 工号三六九二 and 工号3692 both read 工号3692."""
+    r, h = cer_text(digits_view(ref)), cer_text(digits_view(hyp))
+    run.digit_edits += edit_distance(r, h)
+    run.digit_chars += len(r)
 
 
 def configs(base: TranscribeOptions) -> dict[str, Callable[[AsrModel, Clip], Run]]:
@@ -150,6 +162,8 @@ def configs(base: TranscribeOptions) -> dict[str, Callable[[AsrModel, Clip], Run
     variants = {
         "pipeline": base,
         "beam1": replace(base, beam_size=1),
+        "nowords": replace(base, word_timestamps=False),
+        "temp3": replace(base, temperatures=(0.0, 0.4, 0.8)),
         "prompt": replace(base, initial_prompt=build_prompt(terms)),
         "hotwords": replace(base, hotwords=build_hotwords(terms)),
         "prompt_all": replace(base, hotwords=build_prompt(terms)),
@@ -163,8 +177,9 @@ def configs(base: TranscribeOptions) -> dict[str, Callable[[AsrModel, Clip], Run
 
 def summarise(runs: dict[tuple[str, str], list[Run]], raw_name: str = "raw") -> list[str]:
     lines = [
-        "| set | config | files | CER | CER ch0 | CER ch1 | median RTF | median wall / raw |",
-        "|---|---|---|---|---|---|---|---|",
+        "| set | config | files | CER | CER ch0 | CER ch1 | CER digits | median RTF "
+        "| median wall / raw |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for (dataset, name), rs in sorted(runs.items()):
         cer = sum(r.edits for r in rs) / max(1, sum(r.chars for r in rs))
@@ -176,7 +191,9 @@ def summarise(runs: dict[tuple[str, str], list[Run]], raw_name: str = "raw") -> 
             if raw and name != raw_name
             else "–"
         )
-        cells = [dataset, name, str(len(rs)), f"{cer:.3f}", *chans, f"{rtf:.3f}", ratio]
+        digits = sum(r.digit_edits for r in rs) / max(1, sum(r.digit_chars for r in rs))
+        cells = [dataset, name, str(len(rs)), f"{cer:.3f}", *chans, f"{digits:.3f}"]
+        cells += [f"{rtf:.3f}", ratio]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 
@@ -194,6 +211,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=0, help="CTranslate2 CPU threads")
     parser.add_argument("--limit", type=int, default=0, help="at most N files per set (0: all)")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "asr.md")
+    parser.add_argument("--details", type=Path, help="also write one JSON line per file and config")
     args = parser.parse_args()
     clips = _select(args.sets.split(","), args.limit)
     model = load_model(ModelOptions(cpu_threads=args.threads))
@@ -202,7 +220,10 @@ def main() -> None:
     runs: dict[tuple[str, str], list[Run]] = {}
     for i, clip in enumerate(clips, 1):
         for name in names:
-            runs.setdefault((clip.dataset, name), []).append(table[name](model, clip))
+            run = table[name](model, clip)
+            runs.setdefault((clip.dataset, name), []).append(run)
+            if args.details:
+                _append_details(args.details, clip, name, run)
         print(f"[{i}/{len(clips)}] {clip.path.name}", file=sys.stderr, flush=True)
     lines = summarise(runs)
     header = (
@@ -212,6 +233,14 @@ def main() -> None:
     print("\n".join([header, "", *lines]))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(["# ASR benchmark (generated)", "", header, "", *lines, ""]))
+
+
+def _append_details(path: Path, clip: Clip, name: str, run: Run) -> None:
+    row = {"file": clip.path.name, "config": name, "edits": run.edits, "chars": run.chars}
+    row |= {"wall_s": round(run.wall_s, 3), "audio_s": round(run.audio_s, 3)}
+    row |= {"dropped": run.dropped, "hyps": run.hyps, "refs": clip.channel_refs}
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def _select(sets: list[str], limit: int) -> list[Clip]:

@@ -18,8 +18,10 @@ from qc.errors import TranscriptionError
 from tests.conftest import SAMPLES, AudioSpec, encode_audio, read_references, tone
 
 
-def wseg(start: float, end: float, text: str, **kw: Any) -> WSegment:
-    words = [WWord(start, end, text, 0.8)]
+def wseg(
+    start: float, end: float, text: str, words: list[WWord] | None = None, **kw: Any
+) -> WSegment:
+    words = words if words is not None else [WWord(start, end, text, 0.8)]
     fields: dict[str, Any] = {
         "id": 0, "seek": 0, "tokens": [], "avg_logprob": -0.3, "compression_ratio": 1.2,
         "no_speech_prob": 0.01, "temperature": 0.0,

@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from qc.asr.guard import Dropped, GuardOptions, guard_segments
+from qc.asr.timing import RawWord, split_on_gaps
 from qc.errors import TranscriptionError
 from qc.text.normalize import normalize
 from qc.types import Segment, Word
@@ -49,6 +50,12 @@ class TranscribeOptions:
 
     language: str = "zh"
     beam_size: int = 5
+    # faster-whisper's fallback ladder: a window failing the compression/log-prob tests is
+    # decoded again at the next temperature (costly: sampling with best_of=5).
+    temperatures: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+    word_timestamps: bool = True  # needed downstream (PII muting, overlaps); costs an alignment
+    # Segments are split where words are further apart than this (qc.asr.timing: VAD joins).
+    max_word_gap_s: float = 1.0
     initial_prompt: str | None = None  # domain biasing (qc.asr.vocab); off by default
     hotwords: str | None = None
     vad: VadOptions = field(default_factory=VadOptions)
@@ -104,7 +111,8 @@ def transcribe_channel(
     options = options or TranscribeOptions()
     try:
         raw = _run_whisper(model, samples_16k, options)
-        segments = [_to_segment(s, channel) for s in raw]
+        gap_s = options.max_word_gap_s
+        segments = [part for s in raw for part in _to_segments(s, channel, gap_s)]
     except Exception as err:  # CTranslate2/onnxruntime errors have no common base
         raise TranscriptionError(f"channel {channel}: transcription failed: {err}") from err
     checked = guard_segments(segments, options.guard)
@@ -123,6 +131,7 @@ def whisper_kwargs(options: TranscribeOptions) -> dict[str, Any]:
     return {
         "language": options.language,
         "beam_size": options.beam_size,
+        "temperature": list(options.temperatures),
         "vad_filter": True,
         "vad_parameters": {
             "threshold": options.vad.threshold,
@@ -130,7 +139,7 @@ def whisper_kwargs(options: TranscribeOptions) -> dict[str, Any]:
             "speech_pad_ms": options.vad.speech_pad_ms,
         },
         "condition_on_previous_text": False,
-        "word_timestamps": True,
+        "word_timestamps": options.word_timestamps,
         "initial_prompt": options.initial_prompt,
         "hotwords": options.hotwords,
     }
@@ -146,27 +155,27 @@ def _run_whisper(
     return list(segments)  # the generator does the work: consume it inside the try
 
 
-def _to_segment(seg: WhisperSegment, channel: int) -> Segment:
-    words = tuple(
-        Word(
-            start_s=round(float(w.start), 3),
-            end_s=round(float(w.end), 3),
-            text=normalize(w.word),
-            probability=round(float(w.probability), 4),
+def _to_segments(seg: WhisperSegment, channel: int, max_word_gap_s: float) -> list[Segment]:
+    """One Whisper segment → one Segment per stretch of speech (see qc.asr.timing)."""
+    scores = {"avg_logprob": round(float(seg.avg_logprob), 4)}
+    scores["no_speech_prob"] = round(float(seg.no_speech_prob), 4)
+    if not seg.words:
+        raw = seg.text.strip()
+        start_s, end_s = round(float(seg.start), 3), round(float(seg.end), 3)
+        return [Segment(channel, start_s, end_s, normalize(raw), raw, (), **scores)]
+    raw_words = [
+        RawWord(float(w.start), float(w.end), w.word, float(w.probability)) for w in seg.words
+    ]
+    out = []
+    for group in split_on_gaps(raw_words, max_word_gap_s):
+        raw = "".join(w.text for w in group).strip()
+        words = tuple(
+            Word(round(w.start_s, 3), round(w.end_s, 3), normalize(w.text), round(w.probability, 4))
+            for w in group
         )
-        for w in seg.words or ()
-    )
-    raw_text = seg.text.strip()
-    return Segment(
-        channel=channel,
-        start_s=round(float(seg.start), 3),
-        end_s=round(float(seg.end), 3),
-        text=normalize(raw_text),
-        raw_text=raw_text,
-        words=words,
-        avg_logprob=round(float(seg.avg_logprob), 4),
-        no_speech_prob=round(float(seg.no_speech_prob), 4),
-    )
+        start_s, end_s = words[0].start_s, words[-1].end_s
+        out.append(Segment(channel, start_s, end_s, normalize(raw), raw, words, **scores))
+    return out
 
 
 def _mean_confidence(segments: Iterable[Segment]) -> float:
