@@ -31,6 +31,8 @@ A, C = "agent", "customer"
         ("没错保证能批", "保证能批", False),
         ("再不还不然坐牢", "坐牢", False),
         ("无论如何一定批", "一定批", False),
+        ("今天不还后果自负", "后果自负", False),  # 不还 negates 还, not the threat
+        ("不还款", "还款", True),
     ],
 )
 def test_negated_at(text: str, phrase: str, negated: bool) -> None:

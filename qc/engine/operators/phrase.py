@@ -20,14 +20,15 @@ from qc.text.normalize import normalize
 
 NEGATORS = frozenset("不没别未无")
 #: Words that hold a negator character without negating what follows: 特别焦虑 is not "别 焦虑",
-#: 不过/不管/不然 are conjunctions (再不还不然就坐牢 is a threat), 不错/没错/没问题 affirm.
+#: 不过/不管/不然 are conjunctions (再不还不然就坐牢 is a threat), 不错/没错/没问题 affirm, and
+#: 不还/不接/不交 negate their own verb, not the clause after it (今天不还后果自负 is a threat).
 #: A word counts only when it ends at or before the match, so 不过分 still negates 过分.
 NON_NEGATING = frozenset(
     """
     特别 区别 分别 个别 级别 类别 性别 识别 差别 辨别 鉴别 派别 告别 离别 送别 道别 诀别 惜别 辞别
     判别 甄别 有别 别人 别的 别处 别家 别墅 别名 别称 别致
     不错 不过 不少 不久 不断 不仅 不但 不管 不论 不然 要不 对不起 了不起 差不多 不好意思 不客气 不止
-    没错 没事 没问题 无论 无疑 无比 未来
+    没错 没事 没问题 无论 无疑 无比 未来 不还 不接 不交
     """.split()
 )
 _NON_NEGATING_BY_CHAR: dict[str, tuple[tuple[str, int], ...]] = {
