@@ -8,7 +8,7 @@ because Whisper's segment boundaries include leading and trailing silence.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from qc.types import Role, Segment, Utterance, Word
 
@@ -16,42 +16,6 @@ from qc.types import Role, Segment, Utterance, Word
 @dataclass(frozen=True, slots=True)
 class MergeOptions:
     max_gap_s: float = 1.5  # a longer pause on one channel starts a new utterance
-
-
-def _cut_offsets(segment: Segment, cut_words: list[int]) -> list[int]:
-    """Character offsets in ``segment.text`` where the words at ``cut_words`` begin."""
-    offsets, cursor = [], 0
-    for i, word in enumerate(segment.words):
-        found = segment.text.find(word.text.strip(), cursor)
-        cursor = found if found >= 0 else cursor
-        if i in cut_words:
-            offsets.append(cursor)
-        cursor += len(word.text.strip()) if found >= 0 else 0
-    return offsets
-
-
-def split_at_pauses(segment: Segment, max_gap_s: float) -> list[Segment]:
-    """Split a segment where its words pause longer than ``max_gap_s``.
-
-    Whisper transcribes the VAD's speech chunks of a channel together, so one segment can span two
-    turns of that speaker with the other side's turn in between (seen on samples/01). Raw text is
-    cut at the same offsets when normalisation kept its length (OpenCC t2s maps char for char).
-    """
-    words = segment.words
-    cuts = [i for i in range(1, len(words)) if words[i].start_s - words[i - 1].end_s > max_gap_s]
-    if not cuts:
-        return [segment]
-    offsets = [0, *_cut_offsets(segment, cuts), len(segment.text)]
-    same_length = len(segment.raw_text) == len(segment.text)
-    bounds = [0, *cuts, len(words)]
-    pieces = []
-    for k in range(len(bounds) - 1):
-        part = words[bounds[k] : bounds[k + 1]]
-        text = segment.text[offsets[k] : offsets[k + 1]].strip()
-        raw = segment.raw_text[offsets[k] : offsets[k + 1]].strip() if same_length else text
-        pieces.append(replace(segment, start_s=part[0].start_s, end_s=part[-1].end_s,
-                              text=text, raw_text=raw, words=part))  # fmt: skip
-    return pieces
 
 
 def _span(segment: Segment) -> tuple[float, float]:
@@ -100,8 +64,8 @@ def merge_segments(
 ) -> tuple[Utterance, ...]:
     """Group time-ordered segments into utterances; ``roles`` maps channel → role."""
     options = options or MergeOptions()
-    pieces = [p for s in segments for p in split_at_pauses(s, options.max_gap_s)]
-    ordered = sorted((s for s in pieces if s.text.strip()), key=lambda s: _span(s))
+    # Segments never span a long pause: qc.asr.timing splits them where the words are apart.
+    ordered = sorted((s for s in segments if s.text.strip()), key=lambda s: _span(s))
     groups: list[list[Segment]] = []
     for segment in ordered:
         if groups:

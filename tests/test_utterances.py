@@ -1,6 +1,5 @@
 import pytest
 
-from qc.types import Segment
 from qc.utterances import MergeOptions, merge_segments
 from tests.factories import segment
 
@@ -58,18 +57,3 @@ def test_confidence_is_mean_word_probability() -> None:
     )
     (u,) = merge_segments([seg, low], ROLES)  # type: ignore[arg-type]
     assert u.confidence == pytest.approx((0.9 * 2 + 0.5 * 2) / 4)
-
-
-def test_segment_spanning_the_other_sides_turn_is_split() -> None:
-    # One customer segment holds two turns (25–27 s and 33–35 s); the agent spoke in between.
-    first = segment(1, 25.0, 27.0, "我叫张伟,")
-    second = segment(1, 33.0, 35.0, "后四位是三五一二")
-    joined = Segment(1, 25.0, 35.0, "我叫张伟,后四位是三五一二", "我叫張偉,後四位是三五一二",
-                     first.words + second.words)  # fmt: skip
-    utts = merge_segments([joined, segment(0, 28.0, 32.0, "麻烦提供后四位")], ROLES)  # type: ignore[arg-type]
-    assert [(u.role, u.text, u.raw_text) for u in utts] == [
-        ("customer", "我叫张伟,", "我叫張偉,"),
-        ("agent", "麻烦提供后四位", "麻烦提供后四位"),
-        ("customer", "后四位是三五一二", "後四位是三五一二"),
-    ]
-    assert (utts[2].start_s, utts[2].end_s) == (33.0, 35.0)
