@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     asr_hotwords: bool = Field(
         False, description="pass the domain vocabulary as hotwords (measured: bench/asr.py)"
     )
+    asr_lexicon_correct: bool = Field(
+        True,
+        description="replace exact homophones of domain terms in the text (公号→工号); the raw "
+        "text is kept (measured: bench/asr.py)",
+    )
     model_cache_dir: Path = Field(
         Path.home() / ".cache" / "callqc" / "models",
         description="where the bundled model is assembled once",

@@ -155,3 +155,23 @@ def test_sample_calls_cer(asr_model: AsrModel) -> None:
             ref = "".join(t["text"] for t in turns if int(t["channel"]) == ch)
             pairs.append((ref, "".join(s.text for s in result.segments)))
     assert corpus_cer(pairs) <= 0.15
+
+
+def test_lexicon_corrects_text_and_keeps_raw_text() -> None:
+    from qc.asr.lexicon import build_lexicon
+
+    options = TranscribeOptions(lexicon=build_lexicon(["工号", "还款"]))
+    model = fake_model([wseg(0.0, 2.0, "您好，公號三六九二")])
+    result = transcribe_channel(model, np.zeros(16000, np.float32), 0, options)
+    assert result.segments[0].text == "您好,工号三六九二"
+    assert result.segments[0].raw_text == "您好，公號三六九二"
+    assert result.corrections == 1
+
+
+def test_options_from_settings_follow_the_measured_defaults() -> None:
+    from qc.config import Settings
+
+    options = TranscribeOptions.from_settings(Settings(), extra_terms=["星海银行"])
+    assert options.initial_prompt is None and options.hotwords is None
+    assert options.lexicon is not None and "星海银行" in options.lexicon.terms
+    assert options.beam_size == 5 and options.language == "zh"

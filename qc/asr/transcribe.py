@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from qc.asr.guard import Dropped, GuardOptions, guard_segments
+from qc.asr.lexicon import Lexicon, correct_segment
 from qc.asr.timing import RawWord, split_on_gaps
 from qc.errors import TranscriptionError
 from qc.text.normalize import normalize
@@ -58,6 +59,7 @@ class TranscribeOptions:
     max_word_gap_s: float = 1.0
     initial_prompt: str | None = None  # domain biasing (qc.asr.vocab); off by default
     hotwords: str | None = None
+    lexicon: Lexicon | None = None  # homophone correction of ``text`` (qc.asr.lexicon)
     vad: VadOptions = field(default_factory=VadOptions)
     guard: GuardOptions = field(default_factory=GuardOptions)
 
@@ -66,6 +68,7 @@ class TranscribeOptions:
         cls, settings: Settings, extra_terms: Iterable[str] = ()
     ) -> TranscribeOptions:
         """Options from ``Settings``; ``extra_terms`` (rule-pack key terms) join the vocabulary."""
+        from qc.asr.lexicon import build_lexicon
         from qc.asr.vocab import build_hotwords, build_prompt, load_terms
 
         terms = load_terms(settings.domain_vocab, extra_terms)
@@ -74,6 +77,7 @@ class TranscribeOptions:
             beam_size=settings.asr_beam_size,
             initial_prompt=build_prompt(terms) if settings.asr_domain_prompt else None,
             hotwords=build_hotwords(terms) if settings.asr_hotwords else None,
+            lexicon=build_lexicon(terms) if settings.asr_lexicon_correct else None,
         )
 
 
@@ -91,6 +95,7 @@ class ChannelResult:
     has_speech: bool
     speech_s: float
     mean_confidence: float  # mean word probability of the kept segments (0 when none)
+    corrections: int = 0  # homophones replaced by domain terms (raw_text keeps the original)
 
     @property
     def dropped_count(self) -> int:
@@ -116,14 +121,25 @@ def transcribe_channel(
     except Exception as err:  # CTranslate2/onnxruntime errors have no common base
         raise TranscriptionError(f"channel {channel}: transcription failed: {err}") from err
     checked = guard_segments(segments, options.guard)
+    kept, corrections = _correct(checked.kept, options.lexicon)
     return ChannelResult(
         channel=channel,
-        segments=checked.kept,
+        segments=kept,
         dropped=checked.dropped,
         has_speech=checked.has_speech,
         speech_s=checked.speech_s,
         mean_confidence=_mean_confidence(checked.kept),
+        corrections=corrections,
     )
+
+
+def _correct(
+    segments: tuple[Segment, ...], lexicon: Lexicon | None
+) -> tuple[tuple[Segment, ...], int]:
+    if lexicon is None:
+        return segments, 0
+    fixed = [correct_segment(s, lexicon) for s in segments]
+    return tuple(s for s, _ in fixed), sum(n for _, n in fixed)
 
 
 def whisper_kwargs(options: TranscribeOptions) -> dict[str, Any]:

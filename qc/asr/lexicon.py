@@ -1,0 +1,117 @@
+"""Domain-lexicon correction of exact homophones: 公号 → 工号, 身份正 → 身份证, 环款 → 还款.
+
+Why: most domain errors of Whisper base are exact homophones (DESIGN.md), and prompt biasing
+is unstable. A stretch of text is replaced by a domain term only when
+
+- it shares a toneless reading with the term, character by character (any reading of a
+  polyphone: pypinyin reads 还款 as hai kuan, yet 环款 must match it as huan kuan), and
+- it is not itself a word in jieba's dictionary: 何时 (何时还款) and 克服 are real words and are
+  left alone, so the corrector never turns one real word into another.
+
+Only ``Segment.text`` (and its words) change; ``raw_text`` keeps what Whisper wrote. The gain
+and the false corrections are measured in bench/asr.py (config ``lexicon``).
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin, pinyin
+
+from qc.types import Segment
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """One replacement, for the explanation: what Whisper wrote and which term replaced it."""
+
+    start_char: int
+    heard: str
+    term: str
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Domain terms (two characters or more), longest first."""
+
+    terms: tuple[str, ...]
+
+
+def build_lexicon(terms: Iterable[str]) -> Lexicon:
+    """Keep the Chinese terms of two or more characters; longer terms are tried first."""
+    kept = {t for t in terms if len(t) >= 2 and all(_is_han(c) for c in t)}
+    return Lexicon(tuple(sorted(kept, key=lambda t: (-len(t), t))))
+
+
+def correct_text(text: str, lexicon: Lexicon) -> tuple[str, tuple[Correction, ...]]:
+    """Replace homophones of lexicon terms; replacements keep the length of the text."""
+    chars = list(text)
+    found: list[Correction] = []
+    for term in lexicon.terms:
+        i = 0
+        while i + len(term) <= len(chars):
+            window = "".join(chars[i : i + len(term)])
+            if window != term and _sounds_like(window, term) and not _is_word(window):
+                chars[i : i + len(term)] = term
+                found.append(Correction(i, window, term))
+                i += len(term)
+            else:
+                i += 1
+    return "".join(chars), tuple(sorted(found, key=lambda c: c.start_char))
+
+
+def correct_segment(segment: Segment, lexicon: Lexicon) -> tuple[Segment, int]:
+    """The segment with corrected text and words, and how many corrections were made."""
+    text, found = correct_text(segment.text, lexicon)
+    if not found:
+        return segment, 0
+    words = segment.words
+    if "".join(w.text for w in words) == segment.text:  # words tile the text: correct them too
+        out, pos = [], 0
+        for w in words:
+            out.append(replace(w, text=text[pos : pos + len(w.text)]))
+            pos += len(w.text)
+        words = tuple(out)
+    return replace(segment, text=text, words=words), len(found)
+
+
+def _sounds_like(window: str, term: str) -> bool:
+    # The heard character in its usual reading; the term's in any reading. Rare readings on the
+    # heard side made 银行客 sound like 银行卡 (客 has a rare reading qia).
+    return all(
+        _is_han(c) and _usual_reading(c) in _readings(t) for c, t in zip(window, term, strict=True)
+    )
+
+
+@lru_cache(maxsize=8192)
+def _readings(char: str) -> frozenset[str]:
+    return frozenset(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
+
+
+@lru_cache(maxsize=8192)
+def _usual_reading(char: str) -> str:
+    return lazy_pinyin(char, style=Style.NORMAL)[0]
+
+
+def _is_han(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def _is_word(text: str) -> bool:
+    return bool(_jieba_freq().get(text))
+
+
+@lru_cache(maxsize=1)
+def _jieba_freq() -> dict[str, int]:
+    with warnings.catch_warnings():  # jieba imports pkg_resources, deprecated in setuptools
+        warnings.simplefilter("ignore", UserWarning)
+        import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    freq: dict[str, int] = jieba.dt.FREQ
+    return freq
