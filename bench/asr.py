@@ -1,21 +1,26 @@
 """ASR benchmark: CER and speed of our pipeline against raw faster-whisper, same run, same files.
 
-Run:  .venv/bin/python bench/asr.py [--sets samples,eval] [--configs pipeline,raw,...]
+Run:  .venv/bin/python bench/asr.py [--sets samples,eval] [--configs pipeline,raw,plain,beam1]
+      .venv/bin/python bench/asr.py --configs plain,prompt,hotwords,prompt_all --section biasing
 
 For every file each configuration runs back to back (so CPU contention on a shared machine hits
 them alike), then medians are reported:
 
-- ``pipeline``: qc.audio.decode → qc.asr.transcribe_channel per channel (VAD, no conditioning on
-  previous text, word timestamps, beam 5) → guard → normalise. CER per channel against the
-  channel's reference.
+- ``pipeline``: what ships (Settings defaults): qc.audio.decode → qc.asr.transcribe_channel per
+  channel (VAD, no conditioning on previous text, word timestamps, beam 5) → guard → normalise
+  → domain-lexicon correction. CER per channel against the channel's reference.
 - ``raw``: the same model, ``WhisperModel.transcribe(path, language="zh")`` with faster-whisper's
   defaults on the whole file (stereo is down-mixed), text through OpenCC t2s for fairness. CER
   against the whole reference.
-- variants of the pipeline: ``beam1``, ``prompt`` (domain initial_prompt), ``hotwords`` (domain
-  terms as hotwords), ``prompt_all`` (the prompt sentence as hotwords, i.e. on every window).
+- variants of the pipeline, one change each: ``plain`` (no lexicon correction), ``beam1``,
+  ``prompt`` (domain initial_prompt), ``hotwords`` (domain terms as hotwords), ``prompt_all``
+  (the prompt sentence as hotwords, i.e. on every window), ``nowords`` (no word timestamps),
+  ``temp3`` (a shorter temperature fallback ladder).
 
 CER: simplified, punctuation stripped (qc.asr.cer); totals are edits / reference characters.
-RTF: wall seconds / audio seconds per file. Writes bench/results/asr.md.
+"CER digits" reads spoken numbers as digits on both sides (references spell 工号三六九二, Whisper
+writes 3692). RTF: wall seconds / audio seconds per file. The table replaces the ``--section``
+block of bench/results/asr.md; the text around it is kept.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from qc.asr.cer import cer_text, edit_distance  # noqa: E402
 from qc.asr.model import AsrModel  # noqa: E402
 from qc.asr.vocab import build_hotwords, build_prompt, load_terms  # noqa: E402
 from qc.audio import decode  # noqa: E402
+from qc.config import Settings  # noqa: E402
 from qc.text.normalize import digits_view, normalize  # noqa: E402
 
 SHARED_EVAL = REPO.parent / "shared" / "eval"
@@ -158,9 +164,11 @@ def _add_digit_view(run: Run, ref: str, hyp: str) -> None:
 
 
 def configs(base: TranscribeOptions) -> dict[str, Callable[[AsrModel, Clip], Run]]:
+    """``base`` is what ships (Settings defaults); each variant changes one thing."""
     terms = load_terms()
     variants = {
         "pipeline": base,
+        "plain": replace(base, lexicon=None),
         "beam1": replace(base, beam_size=1),
         "nowords": replace(base, word_timestamps=False),
         "temp3": replace(base, temperatures=(0.0, 0.4, 0.8)),
@@ -207,15 +215,16 @@ def _channel_cer(runs: list[Run], ch: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sets", default="samples,eval", help="samples and/or eval")
-    parser.add_argument("--configs", default="pipeline,raw,beam1,prompt,hotwords,prompt_all")
+    parser.add_argument("--configs", default="pipeline,raw,plain,beam1")
     parser.add_argument("--threads", type=int, default=0, help="CTranslate2 CPU threads")
     parser.add_argument("--limit", type=int, default=0, help="at most N files per set (0: all)")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "asr.md")
     parser.add_argument("--details", type=Path, help="also write one JSON line per file and config")
+    parser.add_argument("--section", default="main", help="generated block of --out to replace")
     args = parser.parse_args()
     clips = _select(args.sets.split(","), args.limit)
     model = load_model(ModelOptions(cpu_threads=args.threads))
-    table = configs(TranscribeOptions())
+    table = configs(TranscribeOptions.from_settings(Settings(_env_file=None)))
     names = [n for n in args.configs.split(",") if n in table]
     runs: dict[tuple[str, str], list[Run]] = {}
     for i, clip in enumerate(clips, 1):
@@ -231,8 +240,20 @@ def main() -> None:
         f"python {platform.python_version()}; command: `{' '.join(sys.argv)}`"
     )
     print("\n".join([header, "", *lines]))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(["# ASR benchmark (generated)", "", header, "", *lines, ""]))
+    write_section(args.out, args.section, [header, "", *lines])
+
+
+def write_section(path: Path, name: str, lines: list[str]) -> None:
+    """Replace the generated block ``name`` of ``path``, keeping the hand-written text around it."""
+    begin, end = f"<!-- bench/asr.py:{name}:begin -->", f"<!-- bench/asr.py:{name}:end -->"
+    block = "\n".join([begin, *lines, end])
+    text = path.read_text("utf-8") if path.is_file() else "# ASR benchmark\n"
+    if begin in text and end in text:
+        text = text[: text.index(begin)] + block + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, "utf-8")
 
 
 def _append_details(path: Path, clip: Clip, name: str, run: Run) -> None:
