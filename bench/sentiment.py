@@ -82,15 +82,24 @@ def ece(scored: Sequence[Scored], gold: Sequence[str], bins: int = 10) -> float:
     return total
 
 
-def heldout_section(snow: Callable[[str], float]) -> list[str]:
-    out = ["## Held-out split (three classes)", ""]
+def read_blind(role: str) -> list[tuple[str, str]]:
+    """bench/data/blind_sentiment_<role>.tsv: written independently, never trained on."""
+    path = REPO / "bench" / "data" / f"blind_sentiment_{role}.tsv"
+    rows = (line.partition("\t") for line in path.read_text("utf-8").splitlines() if line)
+    return [(label, text) for label, _, text in rows]
+
+
+def heldout_section(
+    snow: Callable[[str], float], title: str, read: Callable[[str], list[tuple[str, str]]]
+) -> list[str]:
+    out = [f"## {title}", ""]
     summary = [
         "| role | n | ours | snownlp baseline | mean score | ECE |",
         "|---|---|---|---|---|---|",
     ]
     details: list[str] = []
     for role in CLASSES:
-        examples = read_examples(role, "heldout")
+        examples = read(role)
         gold = [label for label, _ in examples]
         scored = [score(text, role) for _, text in examples]
         ours = [s.sentiment.label for s in scored]
@@ -170,7 +179,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "sentiment.md")
     args = parser.parse_args()
     snow = snownlp_score()
-    body = heldout_section(snow) + eval_section(args.eval, args.limit, snow) + speed_section(snow)
+    body = heldout_section(
+        snow, "Held-out split (three classes)", lambda r: read_examples(r, "heldout")
+    ) + heldout_section(snow, "Blind sets (bench/data, written independently)", read_blind)
+    body += eval_section(args.eval, args.limit, snow) + speed_section(snow)
     load = os.getloadavg()[0]
     header = [
         "# Sentiment benchmark",
