@@ -14,10 +14,13 @@ from qc.activity import Activity, confirm_overlaps
 from qc.text import strip_punct
 from qc.types import Metrics, Overlap, Silence, Utterance, UtteranceRate
 
-# An agent announcing a hold or a check makes the following silence expected (not dead air).
-HOLD_PHRASES: tuple[str, ...] = (
-    "稍等", "稍候", "请不要挂机", "别挂", "我帮您查", "帮您查询", "我查一下", "查询一下",
-    "我看一下", "帮您看一下", "核实一下", "我确认一下", "帮您确认", "请您等一下", "等一下",
+# An agent announcing a hold makes the following silence expected (not dead air). Strong notices
+# (请稍等) cover the silence even if the customer spoke after them; weak ones (我查一下) only when
+# they are the last words before it: "我核实一下" before the customer's answer announces no hold.
+HOLD_PHRASES: tuple[str, ...] = ("稍等", "稍候", "请不要挂机", "别挂", "请您等一下", "等一下")
+CHECK_PHRASES: tuple[str, ...] = (
+    "我帮您查", "帮您查询", "我查一下", "查询一下", "我看一下", "帮您看一下", "核实一下",
+    "我确认一下", "帮您确认",
 )  # fmt: skip
 # Short acknowledgements said over the other speaker; they are not interruptions.
 BACKCHANNELS: frozenset[str] = frozenset(
@@ -44,8 +47,13 @@ def _speech_span(u: Utterance) -> tuple[float, float]:
     return u.start_s, u.end_s
 
 
-def has_hold_notice(text: str) -> bool:
-    return any(p in text for p in HOLD_PHRASES)
+def has_hold_notice(agent: Utterance | None, last: Utterance) -> bool:
+    """Whether the agent's latest utterance before a silence announced it."""
+    if agent is None:
+        return False
+    if any(p in agent.text for p in HOLD_PHRASES):
+        return True
+    return agent is last and any(p in agent.text for p in CHECK_PHRASES)
 
 
 def find_silences(utts: Sequence[Utterance], options: MetricsOptions) -> tuple[Silence, ...]:
@@ -59,7 +67,7 @@ def find_silences(utts: Sequence[Utterance], options: MetricsOptions) -> tuple[S
         if latest is not None and latest_end is not None:
             gap_s = u.start_s - latest_end
             if gap_s >= options.min_silence_s:
-                hold = last_agent is not None and has_hold_notice(last_agent.text)
+                hold = has_hold_notice(last_agent, latest)
                 silences.append(Silence(latest_end, u.start_s, latest.index, u.index, hold))
         if latest_end is None or u.end_s >= latest_end:
             latest_end, latest = u.end_s, u

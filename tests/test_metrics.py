@@ -78,3 +78,22 @@ def test_overlap_not_heard_in_the_audio_is_dropped() -> None:
     m = compute_metrics(utts, 20.0, activity=activity)
     assert [(o.interrupter_utterance, o.duration_s) for o in m.overlaps] == [(3, 2.0)]
     assert m.interruptions == 1
+
+
+@pytest.mark.parametrize(
+    ("agent_text", "customer_answers", "hold"),
+    [
+        ("好的请您稍等", False, True),
+        ("好的请您稍等", True, True),  # a strong notice covers the customer's reply too
+        ("好的我帮您查一下", False, True),
+        ("麻烦报一下后四位我核实一下", True, False),  # the customer answered: no hold announced
+    ],
+    ids=["strong", "strong-then-answer", "check-last", "check-then-answer"],
+)
+def test_hold_notice(agent_text: str, customer_answers: bool, hold: bool) -> None:
+    utts = [utt(0, "agent", 0.0, 3.0, agent_text)]
+    if customer_answers:
+        utts.append(utt(1, "customer", 3.5, 5.0, "后四位是六六零三"))
+    utts.append(utt(len(utts), "agent", 20.0, 22.0, "让您久等了"))
+    (silence,) = compute_metrics(utts, duration_s=25.0).silences
+    assert silence.hold_notice is hold
