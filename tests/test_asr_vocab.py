@@ -19,10 +19,10 @@ def test_default_terms_cover_the_homophone_errors() -> None:
 
 def test_extra_file_and_terms_are_appended_without_duplicates(tmp_path: Path) -> None:
     extra = tmp_path / "bank.txt"
-    extra.write_text("# our bank\n星海银行\n客服\n\n", encoding="utf-8")
-    terms = load_terms(extra, ["星海银行", "提前还款", " "])
-    assert terms.count("客服") == 1
-    assert terms[-2:] == ("星海银行", "提前还款")
+    extra.write_text("# our bank\n云帆银行\n客服\n\n", encoding="utf-8")
+    terms = load_terms(extra, ["云帆银行", "云帆安居贷", " "])
+    assert terms.count("客服") == 1  # a default term is not repeated
+    assert terms[-2:] == ("云帆银行", "云帆安居贷")
 
 
 def test_missing_extra_file_is_a_config_error(tmp_path: Path) -> None:
