@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,8 @@ import pytest
 
 from qc.diarize import DiarizeOptions, label_units
 from qc.diarize.cluster import cluster_voices, smooth_labels
-from qc.diarize.units import flatten, rebuild
+from qc.diarize.units import Units, flatten, rebuild
+from qc.diarize.windows import Windows, lay_windows, phrases
 from qc.errors import ModelError
 from qc.types import Segment
 from tests.factories import segment
@@ -35,13 +37,12 @@ def _embed(voices: np.ndarray, who: np.ndarray, noise: float, seed: int = 1) -> 
 
 
 def _fake_windows(
-    segments: list[Segment], speaker_at: object, noise: float = 0.6
-) -> tuple[np.ndarray, np.ndarray]:
-    """Window starts every 0.2 s over the call and embeddings of whoever speaks mid-window."""
-    end_s = max(s.end_s for s in segments)
-    starts = np.arange(0.0, end_s - OPTIONS.window_s / 2, OPTIONS.hop_s)
-    who = np.array([speaker_at(t + OPTIONS.window_s / 2) for t in starts])  # type: ignore[operator]
-    return starts, _embed(_voices(), who, noise)
+    units: Units, speaker_at: Callable[[float], int], noise: float = 0.6
+) -> tuple[Windows, np.ndarray]:
+    """The windows the real pipeline would lay, with the embedding of whoever speaks mid-window."""
+    windows = lay_windows(units, phrases(units, OPTIONS), OPTIONS)
+    who = np.array([speaker_at(t) for t in windows.starts_s + windows.lengths_s / 2])
+    return windows, _embed(_voices(), who, noise)
 
 
 @pytest.mark.parametrize(
@@ -100,9 +101,9 @@ def test_merged_turn_is_split_at_the_speaker_change() -> None:
     def speaker_at(t: float) -> int:
         return 0 if t < 7.2 or t >= 9.7 else 1
 
-    starts, embeddings = _fake_windows(segments, speaker_at)
     units = flatten(segments)
-    labels, clustering, confidence = label_units(units, starts, embeddings, OPTIONS)
+    windows, embeddings = _fake_windows(units, speaker_at)
+    labels, clustering, confidence = label_units(units, windows, embeddings, OPTIONS)
     out = rebuild(segments, units, labels)
     assert clustering.speakers == 2
     assert [(s.channel, s.text) for s in out] == [
@@ -115,11 +116,29 @@ def test_merged_turn_is_split_at_the_speaker_change() -> None:
     assert 0.3 < confidence <= 1.0
 
 
+def test_short_reply_between_pauses_gets_its_own_voice() -> None:
+    """是我 (0.5 s) alone in its segment: a 1.6 s window around it would be mostly the agent."""
+    segments = [
+        segment(0, 0.0, 4.0, "请问是朱女士本人吗"),
+        segment(0, 4.4, 4.9, "是我"),
+        segment(0, 5.3, 9.0, "麻烦您提供身份证号码"),
+        segment(0, 9.5, 12.0, "好的我看一下"),
+    ]
+
+    def speaker_at(t: float) -> int:
+        return int(4.2 < t < 5.1 or t > 9.2)
+
+    units = flatten(segments)
+    windows, embeddings = _fake_windows(units, speaker_at, noise=0.3)
+    labels, _, _ = label_units(units, windows, embeddings, OPTIONS)
+    assert [s.channel for s in rebuild(segments, units, labels)] == [0, 1, 0, 1]
+
+
 def test_one_voice_keeps_every_segment_on_cluster_zero() -> None:
     segments = _dialogue()
-    starts, embeddings = _fake_windows(segments, lambda t: 0)
     units = flatten(segments)
-    labels, clustering, confidence = label_units(units, starts, embeddings, OPTIONS)
+    windows, embeddings = _fake_windows(units, lambda t: 0)
+    labels, clustering, confidence = label_units(units, windows, embeddings, OPTIONS)
     out = rebuild(segments, units, labels)
     assert clustering.speakers == 1 and confidence == 0.0
     assert [s.channel for s in out] == [0, 0, 0]
@@ -131,7 +150,8 @@ def test_missing_extra_is_a_model_error_with_the_install_hint(
 ) -> None:
     from qc.diarize import embed
 
-    monkeypatch.setitem(sys.modules, "resemblyzer", None)  # makes `import resemblyzer` fail
+    for module in ("torch", "resemblyzer"):
+        monkeypatch.setitem(sys.modules, module, None)  # makes `import <module>` fail
     embed.load_encoder.cache_clear()
     with pytest.raises(ModelError, match=r"pip install -e '\.\[diarize\]'"):
         embed.load_encoder()

@@ -19,11 +19,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qc.diarize.cluster import Clustering, cluster_voices, smooth_labels, switch_penalties
-from qc.diarize.cluster import unit_scores as _unit_scores
-from qc.diarize.embed import SAMPLE_RATE_HZ, embed_windows, load_encoder
+from qc.diarize.cluster import (
+    Clustering,
+    cluster_voices,
+    smooth_labels,
+    switch_penalties,
+    unit_scores,
+)
+from qc.diarize.embed import embed_windows, load_encoder
 from qc.diarize.options import DiarizeOptions
-from qc.diarize.units import Units, flatten, rebuild, speech_seconds
+from qc.diarize.units import Units, flatten, rebuild
+from qc.diarize.windows import Windows, lay_windows, phrases
 from qc.types import Segment
 
 __all__ = [
@@ -47,33 +53,24 @@ class SpeakerSeparation:
     windows: int  # speech windows embedded
 
 
-def _window_starts(units: Units, duration_s: float, options: DiarizeOptions) -> np.ndarray:
-    """Start times of the windows that hold enough speech to show a voice."""
-    last_s = max(0.0, duration_s - options.window_s)
-    starts = np.arange(0.0, last_s + 1e-9, options.hop_s)
-    if len(units.spans_s) == 0:
-        return starts[:0]
-    speech = speech_seconds(units, starts, options.window_s)
-    return starts[speech >= options.min_speech_in_window_ratio * options.window_s]
-
-
 def label_units(
-    units: Units,
-    window_starts_s: np.ndarray,
-    embeddings: np.ndarray,
-    options: DiarizeOptions,
+    units: Units, windows: Windows, embeddings: np.ndarray, options: DiarizeOptions
 ) -> tuple[np.ndarray, Clustering, float]:
     """Voice label (0/1) per unit, the clustering, and the confidence. Pure numpy: no torch.
 
-    Labels are renumbered so that the voice of the first unit is 0.
+    Whether there are two voices is judged on the full-length windows (short ones are noisy);
+    the two voices are then found from every window, and every unit is scored against them.
+    Labels are renumbered so that the first unit's voice is 0.
     """
-    clustering = cluster_voices(embeddings, options)
+    full = windows.full if len(windows) else np.zeros(0, dtype=bool)
+    clustering = cluster_voices(embeddings, options, reliable=full)
     if clustering.speakers == 1:
         return np.zeros(len(units.spans_s), dtype=int), clustering, 0.0
-    emb = embeddings / np.linalg.norm(embeddings, axis=1, keepdims=True)
+    emb = embeddings / np.maximum(np.linalg.norm(embeddings, axis=1, keepdims=True), 1e-12)
     similarity = emb @ clustering.centroids.T
     window_scores = similarity[:, 1] - similarity[:, 0]
-    scores = _unit_scores(units.spans_s, window_starts_s, window_scores, options.window_s)
+    phrase_of_unit = phrases(units, options)
+    scores = unit_scores(units.spans_s, phrase_of_unit, windows, window_scores)
     penalties = switch_penalties(units.spans_s, units.starts_segment, options)
     labels = smooth_labels(scores, np.sqrt(units.durations_s / 0.3), penalties)
     # Confidence: how far the words sit from the decision boundary, relative to the distance
@@ -98,15 +95,16 @@ def separate_speakers(
     options = options or DiarizeOptions()
     ordered = sorted(segments, key=lambda s: (s.start_s, s.end_s))
     units = flatten(ordered)
-    duration_s = len(samples_16k) / SAMPLE_RATE_HZ
-    starts = _window_starts(units, duration_s, options)
-    embeddings = embed_windows(samples_16k, starts, options.window_s)
-    labels, clustering, confidence = label_units(units, starts, embeddings, options)
+    windows = lay_windows(units, phrases(units, options), options)
+    embeddings = embed_windows(
+        samples_16k, windows.starts_s, windows.lengths_s, options.encoder_threads
+    )
+    labels, clustering, confidence = label_units(units, windows, embeddings, options)
     return SpeakerSeparation(
         segments=rebuild(ordered, units, labels),
         speakers=clustering.speakers,
         confidence=confidence,
         silhouette=clustering.silhouette,
         centroid_similarity=clustering.centroid_similarity,
-        windows=len(starts),
+        windows=len(windows),
     )

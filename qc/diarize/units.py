@@ -49,13 +49,6 @@ def flatten(segments: Sequence[Segment]) -> Units:
     )
 
 
-def speech_seconds(units: Units, starts_s: np.ndarray, window_s: float) -> np.ndarray:
-    """Seconds of ASR speech inside each window (units do not overlap within one channel)."""
-    lo = np.maximum(starts_s[:, None], units.spans_s[None, :, 0])
-    hi = np.minimum(starts_s[:, None] + window_s, units.spans_s[None, :, 1])
-    return np.asarray(np.clip(hi - lo, 0.0, None).sum(axis=1))
-
-
 def _part(seg: Segment, words: tuple[Word, ...], channel: int) -> Segment:
     raw = "".join(w.text for w in words).strip()
     return replace(
