@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin, pinyin
+from pypinyin import Style, lazy_pinyin
 
 from qc.types import Segment
 
@@ -53,7 +53,7 @@ def build_lexicon(terms: Iterable[str]) -> Lexicon:
     )
     index: dict[str, list[str]] = {}
     for term in kept:
-        for reading in _readings(term[0]):
+        for reading in _term_readings(term)[0]:
             index.setdefault(reading, []).append(term)
     return Lexicon(tuple(kept), {r: tuple(ts) for r, ts in index.items()})
 
@@ -99,16 +99,24 @@ def correct_segment(segment: Segment, lexicon: Lexicon) -> tuple[Segment, int]:
 
 
 def _sounds_like(window: str, term: str) -> bool:
-    # The heard character in its usual reading; the term's in any reading. Rare readings on the
-    # heard side made 银行客 sound like 银行卡 (客 has a rare reading qia).
-    return all(
-        _is_han(c) and _usual_reading(c) in _readings(t) for c, t in zip(window, term, strict=True)
-    )
+    # Usual readings only: any reading matched 银行客 to 银行卡 (客 can read qia) and 环新 to 还款
+    # (款 can read xin). The term is read as a phrase, plus the readings pypinyin misses.
+    readings = _term_readings(term)
+    return all(_is_han(c) and _usual_reading(c) in r for c, r in zip(window, readings, strict=True))
 
 
-@lru_cache(maxsize=8192)
-def _readings(char: str) -> frozenset[str]:
-    return frozenset(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
+# Readings pypinyin misses in domain terms: it reads 还款 as hai kuan, never huan kuan.
+_EXTRA_READINGS = {"还": "huan"}
+
+
+@lru_cache(maxsize=4096)
+def _term_readings(term: str) -> tuple[frozenset[str], ...]:
+    phrase = lazy_pinyin(term, style=Style.NORMAL)
+    out = []
+    for char, reading in zip(term, phrase, strict=True):
+        extra = {_EXTRA_READINGS[char]} if char in _EXTRA_READINGS else set()
+        out.append(frozenset({reading, _usual_reading(char)} | extra))
+    return tuple(out)
 
 
 @lru_cache(maxsize=8192)
