@@ -15,7 +15,8 @@ them alike), then medians are reported:
 - variants of the pipeline, one change each: ``plain`` (no lexicon correction), ``beam1``,
   ``prompt`` (domain initial_prompt), ``hotwords`` (domain terms as hotwords), ``prompt_all``
   (the prompt sentence as hotwords, i.e. on every window), ``nowords`` (no word timestamps),
-  ``temp3`` (a shorter temperature fallback ladder).
+  ``temp3`` (a shorter temperature fallback ladder), ``ns06`` (faster-whisper's no-speech
+  threshold 0.6 instead of our 0.5, in Whisper and in the guard).
 
 CER: simplified, punctuation stripped (qc.asr.cer); totals are edits / reference characters.
 "CER digits" reads spoken numbers as digits on both sides (references spell 工号三六九二, Whisper
@@ -39,7 +40,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from qc.asr import ModelOptions, TranscribeOptions, load_model, transcribe_channel  # noqa: E402
+from qc.asr import (  # noqa: E402
+    GuardOptions,
+    ModelOptions,
+    TranscribeOptions,
+    load_model,
+    transcribe_channel,
+)
 from qc.asr.cer import cer_text, edit_distance  # noqa: E402
 from qc.asr.model import AsrModel  # noqa: E402
 from qc.asr.vocab import build_hotwords, build_prompt, load_terms  # noqa: E402
@@ -172,6 +179,7 @@ def configs(base: TranscribeOptions) -> dict[str, Callable[[AsrModel, Clip], Run
         "beam1": replace(base, beam_size=1),
         "nowords": replace(base, word_timestamps=False),
         "temp3": replace(base, temperatures=(0.0, 0.4, 0.8)),
+        "ns06": replace(base, no_speech_threshold=0.6, guard=GuardOptions(max_no_speech_prob=0.6)),
         "prompt": replace(base, initial_prompt=build_prompt(terms)),
         "hotwords": replace(base, hotwords=build_hotwords(terms)),
         "prompt_all": replace(base, hotwords=build_prompt(terms)),

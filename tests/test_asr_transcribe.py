@@ -140,6 +140,26 @@ def test_synthetic_tone_call_is_quiet(asr_model: AsrModel) -> None:
     assert not result.has_speech
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(not (SAMPLES / "17_mulaw.json").is_file(), reason="samples not generated")
+def test_sample_call_cer_per_channel(asr_model: AsrModel) -> None:
+    """samples/17: a G.711 µ-law stereo call (the shipped path: lexicon correction on)."""
+    import json
+
+    from qc.config import Settings
+
+    options = TranscribeOptions.from_settings(Settings(_env_file=None))
+    turns = json.loads((SAMPLES / "17_mulaw.json").read_text("utf-8"))["turns"]
+    audio = decode(SAMPLES / "17_mulaw.wav")
+    pairs = []
+    for ch, samples in enumerate(audio.samples):
+        result = transcribe_channel(asr_model, samples, ch, options)
+        ref = "".join(t["text"] for t in turns if int(t["channel"]) == ch)
+        pairs.append((ref, "".join(s.text for s in result.segments)))
+    # Measured 0.17 on this call (bench/results/asr.md); references spell digits in Chinese.
+    assert corpus_cer(pairs) <= 0.25
+
+
 def test_lexicon_corrects_text_and_keeps_raw_text() -> None:
     from qc.asr.lexicon import build_lexicon
 

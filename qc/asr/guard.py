@@ -48,8 +48,9 @@ class GuardOptions:
     loop_max_single_char_run: int = 8
     # Identical consecutive segments of at least this many characters: keep only the first.
     repeat_min_chars: int = 4
-    # Whisper's own no-speech test, applied again because VAD can pass music and noise.
-    max_no_speech_prob: float = 0.6
+    # Whisper's own no-speech test, applied again because VAD can pass music and noise; 0.5 as
+    # in TranscribeOptions.no_speech_threshold (silent channel tails measured at 0.54).
+    max_no_speech_prob: float = 0.5
     min_avg_logprob: float = -1.0
     # A channel with less kept speech than this is marked as having no speech.
     min_speech_s: float = 0.3

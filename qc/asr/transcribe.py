@@ -55,6 +55,11 @@ class TranscribeOptions:
     # decoded again at the next temperature (costly: sampling with best_of=5).
     temperatures: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
     word_timestamps: bool = True  # needed downstream (PII muting, overlaps); costs an alignment
+    # Whisper skips a window as silence when no_speech_prob exceeds this and the log-prob is
+    # below -1. faster-whisper's 0.6 let the silent tail after a channel's last word (samples/03
+    # channel 1: no_speech_prob 0.54) run the whole fallback ladder to T=1.0 (23 s instead of
+    # 19 s for the channel) and end in a phantom line (相信, 大家来看).
+    no_speech_threshold: float = 0.5
     # Segments are split where words are further apart than this (qc.asr.timing: VAD joins).
     max_word_gap_s: float = 1.0
     initial_prompt: str | None = None  # domain biasing (qc.asr.vocab); off by default
@@ -148,6 +153,7 @@ def whisper_kwargs(options: TranscribeOptions) -> dict[str, Any]:
         "language": options.language,
         "beam_size": options.beam_size,
         "temperature": list(options.temperatures),
+        "no_speech_threshold": options.no_speech_threshold,
         "vad_filter": True,
         "vad_parameters": {
             "threshold": options.vad.threshold,
