@@ -15,7 +15,7 @@ from qc.asr.cer import corpus_cer
 from qc.asr.model import AsrModel
 from qc.audio import decode
 from qc.errors import TranscriptionError
-from tests.conftest import AudioSpec, encode_audio, read_references, tone
+from tests.conftest import SAMPLES, AudioSpec, encode_audio, read_references, tone
 
 
 def wseg(
