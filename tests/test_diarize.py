@@ -7,6 +7,7 @@ import importlib.util
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -65,6 +66,15 @@ def test_cluster_voices(who: np.ndarray, speakers: int) -> None:
         assert clustering.centroid_similarity < OPTIONS.max_two_voice_similarity
     else:
         assert set(clustering.labels.tolist()) == {0}
+
+
+def test_long_call_is_clustered_on_a_sample_and_labels_every_window() -> None:
+    who = (np.arange(400) // 25) % 2
+    options = replace(OPTIONS, max_clustered_windows=40)
+    clustering = cluster_voices(_embed(_voices(), who, noise=0.5), options)
+    assert clustering.speakers == 2 and len(clustering.labels) == 400
+    agree = np.mean(clustering.labels == who)
+    assert max(agree, 1 - agree) == 1.0
 
 
 @pytest.mark.parametrize(

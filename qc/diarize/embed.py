@@ -20,6 +20,7 @@ _FRAMES_PER_S = 100  # resemblyzer's mel hop is 10 ms
 _TARGET_RMS = 10 ** (-30 / 20)  # -30 dBFS
 _EMBEDDING_SIZE = 256
 _BATCH = 64
+_CHUNK_FRAMES = 6000  # one minute of mel frames
 _INSTALL_HINT = "mono speaker separation needs the diarize extra: pip install -e '.[diarize]'"
 
 
@@ -49,15 +50,29 @@ def load_encoder() -> Any:
 
 
 def _mel_frames(samples_16k: np.ndarray) -> np.ndarray:
+    """resemblyzer's mel frames (10 ms hop) of the whole call, computed a minute at a time.
+
+    In one piece, librosa's STFT of a 2-hour call would need about 3 GB; chunks overlapping
+    by a few frames give the same frames (the reflect padding only reaches 2 frames in).
+    """
     from resemblyzer import audio
 
     wav = np.asarray(samples_16k, dtype=np.float32)
     # The encoder was trained on speech raised to -30 dBFS (it is not a log-mel model).
     # resemblyzer's own normalize_volume divides by zero on digital silence, hence this copy.
     rms = float(np.sqrt(np.mean(np.square(wav, dtype=np.float64)))) if wav.size else 0.0
-    if 0.0 < rms < _TARGET_RMS:
-        wav = wav * np.float32(_TARGET_RMS / rms)
-    return np.asarray(audio.wav_to_mel_spectrogram(wav))
+    gain = np.float32(_TARGET_RMS / rms) if 0.0 < rms < _TARGET_RMS else np.float32(1.0)
+    hop, margin = SAMPLE_RATE_HZ // _FRAMES_PER_S, 3
+    n_frames = len(wav) // hop + 1  # librosa's count with center=True
+    chunks = []
+    for first in range(0, n_frames, _CHUNK_FRAMES):
+        lo = max(0, first - margin) * hop
+        chunk = audio.wav_to_mel_spectrogram(
+            wav[lo : (first + _CHUNK_FRAMES + margin) * hop] * gain
+        )
+        skip = first - lo // hop
+        chunks.append(chunk[skip : skip + min(_CHUNK_FRAMES, n_frames - first)])
+    return np.concatenate(chunks) if chunks else np.zeros((0, 40), dtype=np.float32)
 
 
 def embed_windows(

@@ -17,6 +17,8 @@ class DiarizeOptions:
     # Fewer speech windows than this (about 2 s of speech) cannot show two voices.
     min_windows_for_two: int = 6
     refine_iterations: int = 20
+    # Longer calls are clustered on an even sample of their windows (memory is quadratic).
+    max_clustered_windows: int = 1500
     # Two candidate voices whose centroids (full-length windows) are more alike than this are one
     # speaker. Measured: mono mixes of the two TTS sample voices 0.79-0.83, one TTS voice alone
     # 0.85-0.96; real voices (shared/eval clips) two people 0.48-0.65, one person 0.75-0.87.

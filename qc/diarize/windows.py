@@ -49,13 +49,21 @@ def _phrase_starts(start_s: float, end_s: float, options: DiarizeOptions) -> np.
     return starts
 
 
+def runs(ids: np.ndarray) -> list[tuple[int, int, int]]:
+    """(id, first, end) of each run of equal values in a non-decreasing array, in linear time."""
+    if len(ids) == 0:
+        return []
+    starts = np.flatnonzero(np.diff(ids, prepend=ids[0] - 1))
+    ends = np.append(starts[1:], len(ids))
+    return [(int(ids[a]), int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
+
+
 def lay_windows(units: Units, phrase_of_unit: np.ndarray, options: DiarizeOptions) -> Windows:
     starts: list[np.ndarray] = []
     lengths: list[np.ndarray] = []
     owner: list[np.ndarray] = []
-    for p in np.unique(phrase_of_unit):
-        spans = units.spans_s[phrase_of_unit == p]
-        start_s, end_s = float(spans[:, 0].min()), float(spans[:, 1].max())
+    for p, lo, hi in runs(phrase_of_unit):
+        start_s, end_s = float(units.spans_s[lo:hi, 0].min()), float(units.spans_s[lo:hi, 1].max())
         if end_s - start_s >= options.window_s:
             s = _phrase_starts(start_s, end_s, options)
             n = np.full(len(s), options.window_s)
