@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from qc import PIPELINE_VERSION
 from qc.activity import channel_activity
@@ -76,8 +77,9 @@ def _separate_mono(audio: DecodedAudio, result: ChannelResult) -> tuple[tuple[Se
     return separation.segments, max(2, separation.speakers)
 
 
-def _mixdown(audio: DecodedAudio) -> np.ndarray:
-    return np.mean(np.stack(audio.samples), axis=0).astype(np.float32)
+def _mixdown(audio: DecodedAudio) -> npt.NDArray[np.float32]:
+    mixed: npt.NDArray[np.float32] = np.mean(np.stack(audio.samples), axis=0).astype(np.float32)
+    return mixed
 
 
 def _channel_info(results: list[ChannelResult], decision: RoleDecision) -> tuple[ChannelInfo, ...]:

@@ -139,5 +139,4 @@ def inspection_to_dict(ins: Inspection, *, words: bool = False) -> dict[str, Any
         "errored_rules": list(ins.errored_rules),
         "rules_version": ins.rules_version,
         "pipeline_version": ins.pipeline_version,
-        **ins.extra,
     }

@@ -7,7 +7,7 @@ Stages: audio → asr (``Segment``) → roles/utterances (``Utterance``) → met
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 Role = Literal["agent", "customer", "unknown"]
@@ -231,4 +231,3 @@ class Inspection:
     errored_rules: tuple[str, ...] = ()
     rules_version: str = ""
     pipeline_version: str = ""
-    extra: dict[str, object] = field(default_factory=dict)

@@ -42,16 +42,16 @@ def normalize(text: str) -> str:
     """Simplified Chinese, half-width letters/digits/punctuation, single spaces, stripped."""
     text = unicodedata.normalize("NFKC", text)
     text = _t2s().convert(text)
-    return _SPACES.sub(" ", text).strip()
+    return str(_SPACES.sub(" ", text)).strip()
 
 
 def strip_punct(text: str) -> str:
     """Remove punctuation, symbols and whitespace (the CER normalisation of shared/eval)."""
-    return _PUNCT.sub("", text)
+    return str(_PUNCT.sub("", text))
 
 
 def _digit_run(match: regex.Match[str]) -> str:
-    run = match.group(0)
+    run = str(match.group(0))
     chars = [c for c in run if c in _SPOKEN_DIGITS or c.isdigit()]
     # A lone Chinese digit (统一, 一个) is a word, not a number.
     if len(chars) < 2 and not run.isdigit():
@@ -60,7 +60,7 @@ def _digit_run(match: regex.Match[str]) -> str:
 
 
 def _unit_number(match: regex.Match[str]) -> str:
-    token = match.group(0)
+    token = str(match.group(0))
     try:
         value = cn2an.cn2an(token, "smart")
     except (ValueError, KeyError):
@@ -76,7 +76,7 @@ def digits_view(text: str) -> str:
     """
     text = normalize(text)
     text = _UNIT_NUMBER.sub(_unit_number, text)
-    return _DIGIT_RUN.sub(_digit_run, text)
+    return str(_DIGIT_RUN.sub(_digit_run, text))
 
 
 def pinyin_view(text: str) -> tuple[str, ...]:

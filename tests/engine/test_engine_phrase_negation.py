@@ -1,4 +1,4 @@
-"""``phrase`` negation: word-aware (特别 is not 别), and read on the text view under fuzzy: pinyin."""
+"""``phrase`` negation: word-aware (特别 is not 别), read on the text view under fuzzy pinyin."""
 
 from __future__ import annotations
 
