@@ -9,6 +9,9 @@ Settings and why (DESIGN.md, RELIABILITY.md):
   detection and confidence;
 - text normalised with OpenCC t2s (Whisper base writes Traditional on about two thirds of
   Mandarin channels); the model's own text is kept in ``raw_text``.
+
+Steps of :func:`transcribe_channel`: Whisper → split segments at VAD joins (qc.asr.timing) →
+hallucination guard (qc.asr.guard) → domain-lexicon homophone correction (qc.asr.lexicon).
 """
 
 from __future__ import annotations
@@ -33,15 +36,13 @@ if TYPE_CHECKING:
     from qc.asr.model import AsrModel
     from qc.config import Settings
 
-SAMPLE_RATE_HZ = 16_000  # faster-whisper takes numpy input at 16 kHz only
-
 
 @dataclass(frozen=True, slots=True)
 class VadOptions:
     """Silero VAD settings passed to faster-whisper (its names, with units)."""
 
     threshold: float = 0.5
-    min_silence_duration_ms: int = 2000  # faster-whisper's default; measured in bench/asr.py
+    min_silence_duration_ms: int = 2000  # faster-whisper's default (not tuned here)
     speech_pad_ms: int = 400
 
 
