@@ -1,6 +1,8 @@
+import cn2an
 import pytest
 
 from qc.text import digits_view, normalize, pinyin_view, strip_punct
+from qc.text.normalize import plain_integer
 
 
 @pytest.mark.parametrize(
@@ -59,3 +61,34 @@ def test_pinyin_view_matches_homophones() -> None:
 
 def test_strip_punct() -> None:
     assert strip_punct("您好，请问 是张先生吗？") == "您好请问是张先生吗"
+
+
+def test_plain_integer_agrees_with_cn2an_wherever_it_answers() -> None:
+    samples = [*range(0, 1000), *range(1000, 10**9, 104729)]
+    spoken = [cn2an.an2cn(n) for n in samples]
+    spoken += [s.replace("二", "两") for s in spoken]
+    spoken += ["十五", "一十五", "两百", "三千零二十", "一万零五", "一亿二千万", "二十万零三百"]
+    spoken = [s for s in spoken if any(unit in s for unit in "十百千万亿")]  # what digits_view sends
+    answered = 0
+    for text in spoken:
+        value = plain_integer(text)
+        assert value is not None, text  # the full forms never need cn2an
+        try:
+            expected = cn2an.cn2an(text, "smart")
+        except (ValueError, KeyError):  # cn2an fails on a few of its own an2cn outputs (一亿三千…)
+            continue
+        assert value == expected, text
+        answered += 1
+    assert answered > 0.99 * len(spoken)
+
+
+@pytest.mark.parametrize(
+    "text", ["三万五", "一百二", "两万三", "百", "十十", "三十三十", "一百零", "二点五"]
+)
+def test_plain_integer_leaves_abbreviations_and_odd_forms_to_cn2an(text: str) -> None:
+    assert plain_integer(text) is None
+
+
+@pytest.mark.parametrize(("text", "view"), [("三万五", "35000"), ("一百二十块", "120块")])
+def test_digits_view_still_reads_abbreviations(text: str, view: str) -> None:
+    assert digits_view(text) == view

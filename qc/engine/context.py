@@ -31,6 +31,11 @@ class Joined:
     def position(self, offset: int) -> int:
         return bisect_right(self.starts, offset) - 1
 
+    def line(self, offset: int) -> tuple[int, int]:
+        """Character range of the utterance holding ``offset`` (without its SEP)."""
+        p = self.position(offset)
+        return self.bounds(p, p + 1)
+
     def bounds(self, lo: int, hi: int) -> tuple[int, int]:
         """Character range covering positions ``lo``..``hi-1``."""
         if lo >= hi:

@@ -59,8 +59,64 @@ def _digit_run(match: regex.Match[str]) -> str:
     return "".join(_SPOKEN_DIGITS.get(c, c) for c in chars)
 
 
+_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+           "八": 8, "九": 9}  # fmt: skip
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+_SECTIONS = {"万": 10**4, "亿": 10**8}
+
+
+def plain_integer(token: str) -> int | None:
+    """The value of a Chinese integer in full form (两千三百四十五, 十五, 一万零五), else None.
+
+    cn2an takes about 25 µs a number, which was a third of the rule engine's time on a call
+    full of amounts (bench/rules.py); this handles the regular forms in about 2 µs and leaves
+    everything else (decimals, 三万五-style abbreviations, odd orders) to cn2an. A test checks
+    that both agree wherever this gives a value.
+    """
+    total = section = 0
+    digit: int | None = None
+    before = prev = ""  # the character before the pending digit; the previous character
+    unit_cap, section_cap = 10**4, 10**12
+    for ch in token:
+        if ch in "零〇":
+            if digit is not None:
+                return None
+        elif ch in _VALUES:
+            if digit is not None:
+                return None
+            digit, before = _VALUES[ch], prev
+        elif ch in _UNITS:
+            unit = _UNITS[ch]
+            if unit >= unit_cap or (digit is None and (ch != "十" or section)):
+                return None
+            section += (1 if digit is None else digit) * unit
+            digit, unit_cap = None, unit
+        elif ch in _SECTIONS:
+            big = _SECTIONS[ch]
+            section += digit or 0
+            if big >= section_cap or not section:
+                return None
+            total += section * big
+            section, digit, unit_cap, section_cap = 0, None, 10**4, big
+        else:
+            return None
+        prev = ch
+    if digit is not None:
+        if before in ("百", "千", "万", "亿"):
+            return None  # 一百二 means 120, not 102: cn2an's business
+        section += digit
+    elif prev in "零〇" and len(token) > 1:
+        return None
+    return total + section
+
+
 def _unit_number(match: regex.Match[str]) -> str:
     token = str(match.group(0))
+    plain = plain_integer(token)
+    if plain is not None:
+        return str(plain)
+    if len(token) == 1:  # a unit on its own (百, 万) is a word
+        return token
     try:
         value = cn2an.cn2an(token, "smart")
     except (ValueError, KeyError):

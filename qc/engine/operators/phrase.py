@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from qc.engine.context import EvalContext, Joined
+from qc.engine.literals import alternation
 from qc.engine.operators.base import MAX_FOUND, Operator, ParamError, ScopeParams
 from qc.engine.outcome import NO_MATCH, Found, Outcome
 from qc.engine.views import compact, pinyin
@@ -200,10 +201,11 @@ class Phrase(Operator):
 
     def _alternatives(self) -> str:
         """Literal variants; with ``max_mismatch: 1`` also each with one syllable wildcarded."""
+        if not self.p.max_mismatch:
+            return alternation(self.canon)
         alts = [re.escape(v) for v in self.canon]
-        if self.p.max_mismatch:
-            for v in (v for v in self.canon if len(v) >= 3):
-                alts += [re.escape(v[:k]) + "." + re.escape(v[k + 1 :]) for k in range(len(v))]
+        for v in (v for v in self.canon if len(v) >= 3):
+            alts += [re.escape(v[:k]) + "." + re.escape(v[k + 1 :]) for k in range(len(v))]
         return "|".join(sorted(set(alts), key=len, reverse=True))
 
     def _term(self, said: str) -> str:

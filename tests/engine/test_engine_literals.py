@@ -1,0 +1,139 @@
+"""The regex literal prefilter and the trie alternation change no result, only the speed."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from qc.engine import RuleSet, check_ruleset
+from qc.engine.cases import case_transcript
+from qc.engine.context import EvalContext
+from qc.engine.literals import alternation, required_literals
+from qc.engine.operators.regex_op import Regex
+from qc.types import Transcript
+from tests.engine.conftest import make_call, run_condition
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "needed"),
+    [
+        ("abc", {"abc"}),
+        ("a(b|c)d", {"abd", "acd"}),
+        ("(?<!x)foo|ba?r", {"foo", "bar", "br"}),
+        (r"\p{Han}{1,3}贷", {"贷"}),
+        ("最高(可以|能)?借", {"最高借", "最高可以借", "最高能借"}),
+        ("(?:保证|肯定)(?!不)[^\n]{0,6}?(批|过)", {"保证", "肯定"}),
+        ("[0-9]{3}", set("0123456789")),
+        ("(?i)K", {"k"}),
+        ("x*", None),  # can match the empty string
+        ("(a|)b?", None),
+        (".+", None),
+        ("(a|.)c", {"c"}),
+        ("(?:报告){e<=1}", None),  # fuzzy matching: no literal is certain
+        (r"(\d)\1", None),
+        ("[^a]b", {"b"}),
+    ],
+)
+def test_required_literals(pattern: str, needed: set[str] | None) -> None:
+    got = required_literals(pattern)
+    assert (set(got) if got is not None else None) == needed
+
+
+def test_unparsable_regex_module_syntax_gets_no_prefilter() -> None:
+    assert required_literals(r"(?r)abc") is None  # reverse search: stdlib cannot parse it
+
+
+def test_trie_alternation_finds_what_a_flat_longest_first_one_finds() -> None:
+    rng = random.Random(7)
+    alphabet = "你您我们不是的还款逾期征信工号客服"
+    for _ in range(200):
+        words = {"".join(rng.choices(alphabet, k=rng.randint(1, 4))) for _ in range(12)}
+        text = "".join(rng.choices(alphabet, k=80))
+        flat = re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
+        trie = re.compile(alternation(words))
+
+        def overlapping(p: re.Pattern[str], text: str = text) -> list[tuple[int, str]]:
+            out, pos = [], 0
+            while (m := p.search(text, pos)) is not None:
+                out.append((m.start(), m.group()))
+                pos = m.start() + 1
+            return out
+
+        assert overlapping(trie) == overlapping(flat), words
+
+
+def _regex_nodes(ruleset: RuleSet) -> list[Regex]:
+    nodes, stack = [], [n for r in ruleset.rules for n in (r.when, r.unless) if n]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Regex):
+            nodes.append(node)
+        children = getattr(node, "children", ())
+        stack += children.values() if isinstance(children, dict) else children
+        stack += [node.child] if hasattr(node, "child") and not callable(node.child) else []
+    return nodes
+
+
+def _calls(ruleset: RuleSet) -> list[Transcript]:
+    """Every inline case of the packs and every sample script: text the patterns were written
+    for, with hits and near-misses."""
+    calls = [case_transcript(c, r.id) for r in ruleset.rules for c in r.spec.cases]
+    for path in sorted((REPO / "samples").glob("*.json")):
+        turns = json.loads(path.read_text(encoding="utf-8"))["turns"]
+        calls.append(make_call(*[(t["role"], t["text"]) for t in turns]))
+    return calls
+
+
+def test_prefilter_changes_no_match_of_the_shipped_packs() -> None:
+    ruleset, problems = check_ruleset(REPO / "rules")
+    assert ruleset is not None, problems
+    nodes = _regex_nodes(ruleset)
+    assert sum(n.prefilter is not None for n in nodes) >= 0.8 * len(nodes)
+    checked = 0
+    for call in _calls(ruleset):
+        for node in nodes:
+            ctx = EvalContext(call)
+            ctx.begin_rule()
+            fast = node.evaluate(ctx)
+            kept, node.prefilter = node.prefilter, None
+            try:
+                ctx.begin_rule()
+                slow = node.evaluate(ctx)
+            finally:
+                node.prefilter = kept
+            assert [f.evidence for f in fast.found] == [f.evidence for f in slow.found], (
+                node.p.pattern
+            )
+            checked += bool(slow.found)
+    assert checked > 50  # the comparison saw many real matches, not only misses
+
+
+def test_regex_finds_matches_in_every_candidate_utterance() -> None:
+    call = make_call(
+        ("agent", "您好，保证能批下来。"),
+        ("customer", "真的吗？"),
+        ("agent", "没问题的。"),
+        ("agent", "肯定能过，保证能下款。"),
+    )
+    out = run_condition("{regex: {pattern: '(保证|肯定)能(批|过|下款)'}}", call)
+    assert [(f.evidence.utterance, f.evidence.matched) for f in out.found] == [
+        (0, "保证能批"),
+        (3, "肯定能过"),
+        (3, "保证能下款"),
+    ]
+
+
+def test_pathological_pattern_still_times_out_behind_a_prefilter() -> None:
+    call = make_call(("agent", "嗯" * 5000 + "啊"))
+    pattern = "(嗯|嗯嗯)+啦啦"
+    assert required_literals(pattern) == {"啦啦"}
+    # No 啦啦 anywhere: the prefilter skips the search entirely, so nothing can time out.
+    assert not run_condition(f"{{regex: {{pattern: '{pattern}'}}}}", call).matched
+    with pytest.raises(Exception, match="timed out"):
+        run_condition("{regex: {pattern: '(嗯|嗯嗯)+$'}}", make_call(("agent", "嗯" * 60 + "啊")))
