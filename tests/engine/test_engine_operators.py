@@ -448,3 +448,15 @@ def test_combinators(cond: str, matched: bool) -> None:
 def test_any_with_missing_data_is_undecided() -> None:
     out = run_condition("any: [{sentiment: {label: negative}}, {phrase: {any: [拜拜]}}]", GREETING)
     assert not out.matched and out.missing
+
+
+def test_before_min_turns_needs_the_required_step_in_an_earlier_utterance() -> None:
+    call = make_call(
+        ("agent", "您好。"),
+        ("customer", "我查一下额度。"),
+        ("agent", "您身份证号码是多少对吧，您的余额是三千元。"),
+    )
+    cond = "before: {target: {phrase: {any: [余额是]}}, required: {phrase: {any: [身份证]}}"
+    assert not run_condition(cond + "}", call).matched  # earlier in the same utterance counts
+    out = run_condition(cond + ", min_turns: 1}", call)
+    assert [f.utterance for f in out.found] == [2]

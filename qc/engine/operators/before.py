@@ -22,6 +22,12 @@ class BeforeParams(OpParams):
         ge=1,
         description="required must be at most N utterances earlier (default: anywhere before)",
     )
+    min_turns: int = Field(
+        default=0,
+        ge=0,
+        description="required must be at least N utterances earlier (1: not in the same one, "
+        "e.g. a verification question the customer has not answered yet)",
+    )
 
 
 def turns_apart(first: Found, second: Found) -> int | None:
@@ -54,13 +60,17 @@ class Before(Operator):
         required = self.child("required").evaluate(ctx)
         if not required.matched and not required.decided:
             return undecided([required])
-        limit = self.params.within_turns
-        bad = []
-        for t in target.found:
-            ok = any(
-                r.order < t.order and (limit is None or (turns_apart(r, t) or 0) <= limit)
-                for r in required.found
-            )
-            if not ok:
-                bad.append(with_note(t, f"此前未出现：{self.child('required').describe()}"))
+        note = f"此前未出现：{self.child('required').describe()}"
+        bad = [
+            with_note(t, note)
+            for t in target.found
+            if not any(self._precedes(r, t) for r in required.found)
+        ]
         return Outcome(True, tuple(bad)) if bad else NO_MATCH
+
+    def _precedes(self, required: Found, target: Found) -> bool:
+        if required.order >= target.order:
+            return False
+        apart = turns_apart(required, target) or 0
+        limit = self.params.within_turns
+        return apart >= self.params.min_turns and (limit is None or apart <= limit)
