@@ -33,6 +33,10 @@ class TranscriptionError(QCError):
     """The ASR stage failed on a recording that decoded."""
 
 
+class TranscriptError(QCError):
+    """A stored transcript (JSON) given as input is malformed."""
+
+
 class RuleError(QCError):
     """A rule file or rule set is invalid. ``problems`` lists every problem found."""
 

@@ -4,9 +4,13 @@ renamed), and the way back from a stored transcript, so rules can be re-run with
 
 from __future__ import annotations
 
-from dataclasses import asdict
+import json
+from dataclasses import asdict, replace
+from pathlib import Path
 from typing import Any
 
+from qc.errors import TranscriptError
+from qc.text import normalize
 from qc.types import (
     ChannelInfo,
     Inspection,
@@ -59,13 +63,15 @@ def transcript_to_dict(t: Transcript, *, words: bool = True) -> dict[str, Any]:
 
 
 def _utterance_from(d: dict[str, Any], index: int) -> Utterance:
+    if d["role"] not in ("agent", "customer"):
+        raise ValueError(f"utterance {index}: role {d['role']!r} is not agent or customer")
     return Utterance(
         index=d.get("index", index),
         role=d["role"],
         channel=d.get("channel", 0 if d["role"] == "agent" else 1),
         start_s=float(d["start_s"]),
         end_s=float(d["end_s"]),
-        text=d["text"],
+        text=normalize(d["text"]),  # stored text from elsewhere may be Traditional or full-width
         raw_text=d.get("raw_text", d["text"]),
         words=tuple(Word(float(w[0]), float(w[1]), w[2], float(w[3])) for w in d.get("words", [])),
         confidence=float(d.get("confidence", 1.0)),
@@ -111,6 +117,31 @@ def transcript_from_dict(d: dict[str, Any]) -> Transcript:
         decoded_ratio=float(d.get("decoded_ratio", 1.0)),
         sha256=d.get("sha256", ""),
     )
+
+
+def read_transcript(path: Path) -> Transcript | None:
+    """The stored transcript in ``path``, or None when the file is not JSON (a recording).
+
+    Takes ``qc transcribe --json`` output, an inspection, or a labels-style object with a
+    ``transcript`` member, so calls can be re-inspected without re-transcribing. The content is
+    probed, not the extension.
+    """
+    with path.open("rb") as f:
+        head = f.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head.startswith(b"{"):
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = data.get("transcript", data)
+        transcript = transcript_from_dict(data)
+    except (UnicodeDecodeError, json.JSONDecodeError, AttributeError) as err:
+        raise TranscriptError(f"not a JSON transcript: {err}") from None
+    except (KeyError, TypeError, ValueError) as err:
+        raise TranscriptError(
+            f"malformed transcript: {type(err).__name__} {err} (need utterances with role, "
+            "start_s, end_s, text)"
+        ) from None
+    return transcript if transcript.source else replace(transcript, source=str(path))
 
 
 def _sentiment(s: UtteranceSentiment | None) -> dict[str, Any]:

@@ -68,7 +68,7 @@ def test_plain_integer_agrees_with_cn2an_wherever_it_answers() -> None:
     spoken = [cn2an.an2cn(n) for n in samples]
     spoken += [s.replace("二", "两") for s in spoken]
     spoken += ["十五", "一十五", "两百", "三千零二十", "一万零五", "一亿二千万", "二十万零三百"]
-    spoken = [s for s in spoken if any(unit in s for unit in "十百千万亿")]  # what digits_view sends
+    spoken = [s for s in spoken if any(u in s for u in "十百千万亿")]  # what digits_view sends
     answered = 0
     for text in spoken:
         value = plain_integer(text)

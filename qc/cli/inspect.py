@@ -47,11 +47,12 @@ def inspect(
     agent_channel: int | None = AGENT_CHANNEL,
     as_json: bool = JSON,
 ) -> None:
-    """Inspect recordings: transcript, sentiment, rule hits with evidence, score."""
+    """Inspect recordings (or stored JSON transcripts): transcript, sentiment, rule hits with
+    evidence, score."""
     from qc.config import get_settings
     from qc.engine import EvalOptions, load_ruleset
     from qc.pipeline import PipelineOptions, inspect_transcript, transcribe_file
-    from qc.serialize import inspection_to_dict
+    from qc.serialize import inspection_to_dict, read_transcript
 
     settings = get_settings()
     ruleset = load_ruleset(rules or settings.rules_dir, scheme or settings.scheme)
@@ -61,7 +62,7 @@ def inspect(
     )
 
     def process(path: Path) -> dict[str, Any]:
-        transcript = transcribe_file(path, options)
+        transcript = read_transcript(path) or transcribe_file(path, options)
         return inspection_to_dict(
             inspect_transcript(transcript, ruleset, eval_options=eval_options)
         )
