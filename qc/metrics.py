@@ -14,13 +14,12 @@ from qc.activity import Activity, confirm_overlaps
 from qc.text import strip_punct
 from qc.types import Metrics, Overlap, Silence, Utterance, UtteranceRate
 
-# An agent announcing a hold makes the following silence expected (not dead air). Strong notices
-# (请稍等) cover the silence even if the customer spoke after them; weak ones (我查一下) only when
-# they are the last words before it: "我核实一下" before the customer's answer announces no hold.
-HOLD_PHRASES: tuple[str, ...] = ("稍等", "稍候", "请不要挂机", "别挂", "请您等一下", "等一下")
-CHECK_PHRASES: tuple[str, ...] = (
-    "我帮您查", "帮您查询", "我查一下", "查询一下", "我看一下", "帮您看一下", "核实一下",
-    "我确认一下", "帮您确认",
+# An agent asking the customer to wait makes the following silence expected (not dead air), even
+# if the customer answered "好的" after it. Announcing a lookup (我查一下, 我看一下) is not asking to
+# wait: QA standards want 请您稍等 before a hold, and a long silence after 我查一下 is dead air.
+HOLD_PHRASES: tuple[str, ...] = (
+    "稍等", "稍候", "不要挂机", "别挂", "等一下", "等一等", "等我一下", "请您等待", "耐心等待",
+    "需要一点时间", "需要一些时间", "需要几分钟", "耽误您一点时间", "耽误您几分钟",
 )  # fmt: skip
 # Short acknowledgements said over the other speaker; they are not interruptions.
 BACKCHANNELS: frozenset[str] = frozenset(
@@ -47,13 +46,9 @@ def _speech_span(u: Utterance) -> tuple[float, float]:
     return u.start_s, u.end_s
 
 
-def has_hold_notice(agent: Utterance | None, last: Utterance) -> bool:
-    """Whether the agent's latest utterance before a silence announced it."""
-    if agent is None:
-        return False
-    if any(p in agent.text for p in HOLD_PHRASES):
-        return True
-    return agent is last and any(p in agent.text for p in CHECK_PHRASES)
+def has_hold_notice(agent: Utterance | None) -> bool:
+    """Whether the agent's latest utterance before a silence asked the customer to wait."""
+    return agent is not None and any(p in agent.text for p in HOLD_PHRASES)
 
 
 def find_silences(utts: Sequence[Utterance], options: MetricsOptions) -> tuple[Silence, ...]:
@@ -67,7 +62,7 @@ def find_silences(utts: Sequence[Utterance], options: MetricsOptions) -> tuple[S
         if latest is not None and latest_end is not None:
             gap_s = u.start_s - latest_end
             if gap_s >= options.min_silence_s:
-                hold = has_hold_notice(last_agent, latest)
+                hold = has_hold_notice(last_agent)
                 silences.append(Silence(latest_end, u.start_s, latest.index, u.index, hold))
         if latest_end is None or u.end_s >= latest_end:
             latest_end, latest = u.end_s, u

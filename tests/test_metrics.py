@@ -84,11 +84,12 @@ def test_overlap_not_heard_in_the_audio_is_dropped() -> None:
     ("agent_text", "customer_answers", "hold"),
     [
         ("好的请您稍等", False, True),
-        ("好的请您稍等", True, True),  # a strong notice covers the customer's reply too
-        ("好的我帮您查一下", False, True),
-        ("麻烦报一下后四位我核实一下", True, False),  # the customer answered: no hold announced
+        ("好的请您稍等", True, True),  # a request to wait covers the customer's reply too
+        ("好的请您稍候不要挂机", False, True),
+        ("好的我帮您查一下", False, False),  # announcing a lookup is not asking to wait
+        ("麻烦报一下后四位我核实一下", True, False),
     ],
-    ids=["strong", "strong-then-answer", "check-last", "check-then-answer"],
+    ids=["wait", "wait-then-answer", "wait-hold-on", "lookup-only", "lookup-then-answer"],
 )
 def test_hold_notice(agent_text: str, customer_answers: bool, hold: bool) -> None:
     utts = [utt(0, "agent", 0.0, 3.0, agent_text)]
