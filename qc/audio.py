@@ -157,8 +157,12 @@ def _audio_stream(
         raise AudioError("no_audio_stream", f"{path.name}: no audio stream ({found})")
     stream = container.streams.audio[0]
     if stream.codec_context is None:
-        # No decoder in the bundled FFmpeg: name what we can (the WAV format tag).
-        what = f"WAV format tag 0x{riff.format_tag:04x}" if riff else "an unknown codec"
+        # No decoder in the bundled FFmpeg: name what we can (the WAV format tag, the container).
+        what = (
+            f"WAV format tag 0x{riff.format_tag:04x}"
+            if riff
+            else f"a codec with no decoder here, in a {container.format.name} container"
+        )
         raise AudioError(
             "unsupported_codec",
             f"{path.name}: unsupported audio codec ({what}); convert it to PCM, G.711, MP3, "

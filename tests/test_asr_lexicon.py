@@ -18,6 +18,8 @@ FIXED = [
     ("verify", "身份合时通过", "身份核实通过"),
     ("overdue", "已经于期三天了", "已经逾期三天了"),
     ("jail", "你要做牢的", "你要坐牢的"),
+    ("when-in-context", "先跟您何时一下身份", "先跟您核实一下身份"),  # 何时一下 is no word
+    ("consumer-loan", "您那笔消费带", "您那笔消费贷"),
 ]
 
 
@@ -28,6 +30,7 @@ def test_homophones_become_domain_terms(heard: str, fixed: str) -> None:
 
 KEPT = [
     ("when-is-a-word", "请问何时还款"),  # 何时 sounds like 核实 but is a real word
+    ("when-approved", "贷款何时通过"),  # so 核实通过 is deliberately not a term
     ("overcome-is-a-word", "我们一起克服困难"),
     ("rare-reading", "星海银行客服中心"),  # 客 has a rare reading qia: must not become 银行卡
     ("unrelated", "孩子还小"),

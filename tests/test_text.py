@@ -12,8 +12,10 @@ from qc.text.normalize import plain_integer
         ("工號ＡＢ１２３", "工号AB123"),
         ("  還款   日期  ", "还款 日期"),
         ("已经是简体", "已经是简体"),
+        ("您稍等著，接著说", "您稍等着,接着说"),
+        ("著名的显著变化", "著名的显著变化"),
     ],
-    ids=["traditional", "full-width", "spaces", "simplified-unchanged"],
+    ids=["traditional", "full-width", "spaces", "simplified-unchanged", "zhe-particle", "zhe-words"],
 )
 def test_normalize(raw: str, expected: str) -> None:
     assert normalize(raw) == expected

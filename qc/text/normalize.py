@@ -33,6 +33,11 @@ _NUMERALS = "零一二两三四五六七八九十百千万亿点"
 _UNIT_NUMBER = regex.compile(rf"[{_NUMERALS}]*[十百千万亿][{_NUMERALS}]*")
 
 
+# OpenCC keeps 著 because it is also a simplified character (著名, 显著); Whisper writes it for the
+# aspect particle too (等著, 接著), which simplified Chinese writes 着. The words that keep 著:
+_ZHE = regex.compile(r"(?<![显卓土名原巨论编专遗译昭])著(?![名作称述录书者])")
+
+
 @lru_cache(maxsize=1)
 def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
@@ -42,6 +47,7 @@ def normalize(text: str) -> str:
     """Simplified Chinese, half-width letters/digits/punctuation, single spaces, stripped."""
     text = unicodedata.normalize("NFKC", text)
     text = _t2s().convert(text)
+    text = _ZHE.sub("着", text)
     return str(_SPACES.sub(" ", text)).strip()
 
 
