@@ -14,9 +14,10 @@ from qc.activity import Activity, confirm_overlaps
 from qc.text import strip_punct
 from qc.types import Metrics, Overlap, Silence, Utterance, UtteranceRate
 
-# An agent asking the customer to wait makes the following silence expected (not dead air), even
-# if the customer answered "好的" after it. Announcing a lookup (我查一下, 我看一下) is not asking to
-# wait: QA standards want 请您稍等 before a hold, and a long silence after 我查一下 is dead air.
+# An agent asking the customer to wait makes the following silence expected (not dead air),
+# even if the customer answered "好的" after it. Announcing a lookup (我查一下, 我看一下) is not
+# asking to wait: QA standards want 请您稍等 before a hold; a long silence after 我查一下 is
+# dead air.
 HOLD_PHRASES: tuple[str, ...] = (
     "稍等", "稍候", "不要挂机", "别挂", "等一下", "等一等", "等我一下", "请您等待", "耐心等待",
     "需要一点时间", "需要一些时间", "需要几分钟", "耽误您一点时间", "耽误您几分钟",

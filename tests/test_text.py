@@ -15,7 +15,7 @@ from qc.text.normalize import plain_integer
         ("您稍等著，接著说", "您稍等着,接着说"),
         ("著名的显著变化", "著名的显著变化"),
     ],
-    ids=["traditional", "full-width", "spaces", "simplified-unchanged", "zhe-particle", "zhe-words"],
+    ids=["traditional", "full-width", "spaces", "simplified", "zhe-particle", "zhe-words"],
 )
 def test_normalize(raw: str, expected: str) -> None:
     assert normalize(raw) == expected

@@ -29,29 +29,57 @@ from typing import Any
 Strings = frozenset[str]
 MAX_STRINGS = 64  # a larger exact set is given up (its requirement is still kept)
 _EMPTY: Strings = frozenset({""})
+#: ``first_chars`` reports ``\d`` as this one member (a class escape, not a character)
+DIGIT_CLASS: Strings = frozenset({"\\d"})
 _PROPERTY = re.compile(r"(?<!\\)((?:\\\\)*)\\[pP]\{[^}]*\}")
 _FUZZY = re.compile(r"\{[^}]*[eids][^}]*\}")
+_GLOBAL_FLAGS = re.compile(r"\(\?[a-zA-Z]+\)")
 
 
-def required_literals(pattern: str, *, ignorecase: bool = True) -> Strings | None:
+def required_literals(pattern: str) -> Strings | None:
     """Strings of which every match of ``pattern`` contains one (lower-cased), or None."""
+    tree = _parse(pattern)
+    if tree is None:
+        return None
+    _, needed = _sequence(tree)
+    return _usable(needed)
+
+
+def first_chars(pattern: str) -> Strings | None:
+    """The characters every match of ``pattern`` starts with (lower-cased), or None; ``\\d``
+    stands for any digit.
+
+    A pattern that opens with a variable-length lookbehind (``(?<!(不会|没有)[^\\n]{0,4})联系``)
+    makes ``regex`` run the lookbehind at every position before it looks at a character;
+    ``Regex`` puts a lookahead for these characters in front, which fails at once elsewhere.
+    """
+    tree = _parse(pattern)
+    if tree is None or _GLOBAL_FLAGS.search(pattern):
+        return None
+    chars, nullable = _first_of(tree)
+    return None if nullable else _usable(chars)
+
+
+def _parse(pattern: str) -> Any:
+    """CPython's parse tree of ``pattern``, or None for syntax it does not share with ``regex``."""
     if _FUZZY.search(pattern):
         return None
     analysable = _PROPERTY.sub(r"\1\\w", pattern)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            tree = sre_parse.parse(analysable)
-    except Exception:  # regex-module syntax the stdlib parser does not know: no prefilter
+            return sre_parse.parse(analysable)
+    except Exception:  # regex-module syntax the stdlib parser does not know: no analysis
         return None
-    _, needed = _sequence(tree)
-    if needed is None or any("\n" in s for s in needed):
+
+
+def _usable(strings: Strings | None) -> Strings | None:
+    """Lower-cased strings, or None where case folding or a newline would make them unsafe."""
+    if strings is None or any("\n" in s for s in strings):
         return None
-    if ignorecase:
-        if any(not c.isascii() and c.lower() != c.upper() for s in needed for c in s):
-            return None  # non-ASCII case folding is the regex module's business
-        needed = frozenset(s.lower() for s in needed)
-    return needed
+    if any(not c.isascii() and c.lower() != c.upper() for s in strings for c in s):
+        return None  # non-ASCII case folding is the regex module's business
+    return frozenset(s.lower() for s in strings)
 
 
 def prefilter(needed: Strings | None) -> re.Pattern[str] | None:
@@ -181,3 +209,45 @@ def _repeat(lo: int, hi: int, body: Any) -> tuple[Strings | None, Strings | None
     for _ in range(lo):
         times = _product(times, exact) if times is not None else None
     return times, _better(needed, _nonempty(times))
+
+
+def _first_of(items: Iterable[tuple[Any, Any]]) -> tuple[Strings | None, bool]:
+    """(first characters of a sequence or None, whether it can match the empty string)."""
+    chars: set[str] = set()
+    for op, av in items:
+        first, nullable = _first_node(op, av)
+        if first is None:
+            return None, False
+        chars |= first
+        if not nullable:
+            return frozenset(chars), False
+    return frozenset(chars), True
+
+
+def _first_node(op: Any, av: Any) -> tuple[Strings | None, bool]:
+    if op is sre.LITERAL:
+        return frozenset({chr(av)}), False
+    if op is sre.IN:
+        if av == [(sre.CATEGORY, sre.CATEGORY_DIGIT)]:  # \d: kept as a class escape, exact
+            return DIGIT_CLASS, False
+        return _class_chars(av), False
+    if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+        return frozenset(), True
+    if op is sre.SUBPATTERN:
+        return _first_of(av[3])
+    if op is sre.ATOMIC_GROUP:
+        return _first_of(av)
+    if op is sre.BRANCH:
+        chars: set[str] = set()
+        nullable = False
+        for alt in av[1]:
+            first, empty = _first_of(alt)
+            if first is None:
+                return None, False
+            chars |= first
+            nullable |= empty
+        return frozenset(chars), nullable
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        first, nullable = _first_of(av[2])
+        return first, nullable or av[0] == 0
+    return None, False

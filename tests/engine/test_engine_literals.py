@@ -8,11 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
+import regex
 
 from qc.engine import RuleSet, check_ruleset
 from qc.engine.cases import case_transcript
 from qc.engine.context import EvalContext
-from qc.engine.literals import alternation, required_literals
+from qc.engine.literals import alternation, first_chars, required_literals
 from qc.engine.operators.regex_op import Regex
 from qc.types import Transcript
 from tests.engine.conftest import make_call, run_condition
@@ -43,6 +44,24 @@ REPO = Path(__file__).resolve().parents[2]
 def test_required_literals(pattern: str, needed: set[str] | None) -> None:
     got = required_literals(pattern)
     assert (set(got) if got is not None else None) == needed
+
+
+@pytest.mark.parametrize(
+    ("pattern", "first"),
+    [
+        ("abc", {"a"}),
+        ("(?<!(不会|没有)[^\n]{0,4})(联系|通知)", {"联", "通"}),
+        ("a?b", {"a", "b"}),
+        ("^(嗯|啊)", {"嗯", "啊"}),
+        (r"(?<!x)(1[3-9]\d|\d{4})", {"1", r"\d"}),
+        ("x*", None),  # may match the empty string
+        ("[^a]b", None),
+        ("(?i)K", None),  # a global flag cannot follow the guard
+    ],
+)
+def test_first_chars(pattern: str, first: set[str] | None) -> None:
+    got = first_chars(pattern)
+    assert (set(got) if got is not None else None) == first
 
 
 def test_unparsable_regex_module_syntax_gets_no_prefilter() -> None:
@@ -90,23 +109,26 @@ def _calls(ruleset: RuleSet) -> list[Transcript]:
     return calls
 
 
-def test_prefilter_changes_no_match_of_the_shipped_packs() -> None:
+def test_prefilter_and_guard_change_no_match_of_the_shipped_packs() -> None:
     ruleset, problems = check_ruleset(REPO / "rules")
     assert ruleset is not None, problems
     nodes = _regex_nodes(ruleset)
     assert sum(n.prefilter is not None for n in nodes) >= 0.8 * len(nodes)
+    assert sum(n.re.pattern.startswith("(?=[") for n in nodes) >= 0.8 * len(nodes)
     checked = 0
     for call in _calls(ruleset):
         for node in nodes:
             ctx = EvalContext(call)
             ctx.begin_rule()
             fast = node.evaluate(ctx)
-            kept, node.prefilter = node.prefilter, None
+            kept = node.prefilter, node.re
+            node.prefilter = None  # every utterance, the pattern as written
+            node.re = regex.compile(node.p.pattern, regex.MULTILINE | regex.IGNORECASE)
             try:
                 ctx.begin_rule()
                 slow = node.evaluate(ctx)
             finally:
-                node.prefilter = kept
+                node.prefilter, node.re = kept
             assert [f.evidence for f in fast.found] == [f.evidence for f in slow.found], (
                 node.p.pattern
             )
