@@ -16,7 +16,7 @@ from qc.engine.context import EvalContext
 from qc.engine.literals import alternation, first_chars, required_literals
 from qc.engine.operators.regex_op import Regex
 from qc.types import Transcript
-from tests.engine.conftest import make_call, run_condition
+from tests.engine.conftest import compile_condition, make_call, run_condition
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -125,6 +125,7 @@ def test_prefilter_and_guard_change_no_match_of_the_shipped_packs() -> None:
             node.prefilter = None  # every utterance, the pattern as written
             node.re = regex.compile(node.p.pattern, regex.MULTILINE | regex.IGNORECASE)
             try:
+                ctx = EvalContext(call)  # a fresh context: results are cached per call
                 ctx.begin_rule()
                 slow = node.evaluate(ctx)
             finally:
@@ -159,3 +160,15 @@ def test_pathological_pattern_still_times_out_behind_a_prefilter() -> None:
     assert not run_condition(f"{{regex: {{pattern: '{pattern}'}}}}", call).matched
     with pytest.raises(Exception, match="timed out"):
         run_condition("{regex: {pattern: '(嗯|嗯嗯)+$'}}", make_call(("agent", "嗯" * 60 + "啊")))
+
+
+def test_equal_conditions_are_searched_once_per_call() -> None:
+    call = make_call(("agent", "您的余额是三千元。"))
+    ctx = EvalContext(call)
+    ctx.begin_rule()
+    cond = "{regex: {pattern: '余额是'}}"
+    first, second = compile_condition(cond), compile_condition(cond)
+    assert first.evaluate(ctx) is second.evaluate(ctx)  # the second reads the first's result
+    other = EvalContext(call)
+    other.begin_rule()
+    assert second.evaluate(other) is not first.evaluate(ctx)

@@ -198,6 +198,7 @@ class Phrase(Operator):
             else None
         )
         self.need = len(self.terms) if params.all else (params.min or 1)
+        self.key = (self.name, params.model_dump_json())  # equal conditions share results
 
     def _alternatives(self) -> str:
         """Literal variants; with ``max_mismatch: 1`` also each with one syllable wildcarded."""
@@ -223,6 +224,10 @@ class Phrase(Operator):
         return f"「{joiner.join(self.terms[:5])}{'…' if len(self.terms) > 5 else ''}」"
 
     def evaluate(self, ctx: EvalContext) -> Outcome:
+        # A YAML anchor (or a copied condition) in several rules is searched once per call.
+        return ctx.cached((self.key, ctx.window), lambda: self._evaluate(ctx))  # type: ignore[no-any-return]
+
+    def _evaluate(self, ctx: EvalContext) -> Outcome:
         rng = ctx.span(self.p.scope)
         if not rng:
             return NO_MATCH

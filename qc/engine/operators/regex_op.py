@@ -75,11 +75,16 @@ class Regex(Operator):
         except regex.error as err:
             raise ParamError("pattern", f"invalid regular expression: {err}") from None
         self.prefilter = prefilter(required_literals(params.pattern))
+        self.key = (self.name, params.model_dump_json())  # equal conditions share results
 
     def describe(self) -> str:
         return f"/{self.p.pattern}/"
 
     def evaluate(self, ctx: EvalContext) -> Outcome:
+        # A YAML anchor (or a copied condition) in several rules is searched once per call.
+        return ctx.cached((self.key, ctx.window), lambda: self._evaluate(ctx))  # type: ignore[no-any-return]
+
+    def _evaluate(self, ctx: EvalContext) -> Outcome:
         rng = ctx.span(self.p.scope)
         if not rng:
             return NO_MATCH
