@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import copy as copy_module
 import dataclasses
+import gc
 import json
 import os
 import platform
@@ -78,13 +79,30 @@ def synthetic_call(minutes: float, pool: list[tuple[str, str]]) -> Transcript:
 
 
 def multiplied(ruleset: RuleSet, factor: int) -> RuleSet:
-    """The rule set with every rule repeated ``factor`` times under new ids."""
-    rules = tuple(
-        dataclasses.replace(r, spec=r.spec.model_copy(update={"id": f"{r.id}.x{k}"}))
-        for k in range(factor)
-        for r in ruleset.rules
-    )
-    return RuleSet(rules, ruleset.scheme, ruleset.version, ruleset.files)
+    """The rule set with every rule repeated ``factor`` times under new ids. Each copy gets its
+    own conditions: equal conditions share one search per call, which would hide the cost."""
+    rules = []
+    for k in range(factor):
+        for r in ruleset.rules:
+            when = copy_module.deepcopy(r.when)
+            for node in walk(when):
+                if hasattr(node, "key"):
+                    node.key = (*node.key, k)
+            spec = r.spec.model_copy(update={"id": f"{r.id}.x{k}"})
+            rules.append(dataclasses.replace(r, spec=spec, when=when))
+    return RuleSet(tuple(rules), ruleset.scheme, ruleset.version, ruleset.files)
+
+
+def walk(root: object) -> list[object]:
+    """Every node of a condition tree."""
+    nodes, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        nodes.append(node)
+        children = getattr(node, "children", ())
+        stack += children.values() if isinstance(children, dict) else children
+        stack += [node.child] if isinstance(getattr(node, "child", None), Node) else []
+    return nodes
 
 
 def load(rules_dir: Path) -> tuple[RuleSet, str]:
@@ -97,17 +115,13 @@ def load(rules_dir: Path) -> tuple[RuleSet, str]:
         return load_ruleset(folder), "synthetic pack (default packs failed to load)"
 
 
-def without_needles(ruleset: RuleSet) -> RuleSet:
+def without_prefilter(ruleset: RuleSet) -> RuleSet:
     """A copy of the rule set whose regexes scan every utterance (the baseline)."""
     copy = copy_module.deepcopy(ruleset)
-    stack: list[object] = [n for rule in copy.rules for n in (rule.when, rule.unless) if n]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Regex):
-            node.prefilter = None
-        children = getattr(node, "children", ())
-        stack += children.values() if isinstance(children, dict) else children
-        stack += [node.child] if isinstance(getattr(node, "child", None), Node) else []
+    for rule in copy.rules:
+        for node in walk(rule.when) + (walk(rule.unless) if rule.unless else []):
+            if isinstance(node, Regex):
+                node.prefilter = None
     return copy
 
 
@@ -118,13 +132,27 @@ def time_ms(
     for _ in range(3):
         evaluate(ruleset, call, feats)
     wall, cpu = [], []
-    for _ in range(runs):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        evaluate(ruleset, call, feats)
-        cpu.append((time.process_time() - started_cpu) * 1000)
-        wall.append((time.perf_counter() - started) * 1000)
+    gc.collect()
+    gc.disable()  # as timeit does: collecting the models' objects is not the engine's cost
+    try:
+        for _ in range(runs):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            evaluate(ruleset, call, feats)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+            wall.append((time.perf_counter() - started) * 1000)
+    finally:
+        gc.enable()
     wall.sort()
     return statistics.median(wall), wall[int(0.95 * (len(wall) - 1))], statistics.median(cpu)
+
+
+def reference_s() -> float:
+    """CPU seconds of a fixed pure-Python loop: this shared machine's speed drifts by up to 2x
+    between runs, so results are quoted beside it."""
+    started, total = time.process_time(), 0
+    for i in range(10_000_000):
+        total += i
+    return time.process_time() - started
 
 
 def main() -> None:
@@ -134,6 +162,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "rules.md")
     args = parser.parse_args()
     base, source = load(args.rules)
+    reference = reference_s()
     pool = lines()
     rows = [
         "| call | utterances | rules | median ms | p95 ms | median CPU ms "
@@ -147,7 +176,7 @@ def main() -> None:
             ruleset = multiplied(base, factor)
             runs = args.runs if minutes < 30 else max(5, args.runs // 3)
             median, p95, cpu = time_ms(ruleset, call, feats, runs)
-            baseline, _, _ = time_ms(without_needles(ruleset), call, feats, runs)
+            baseline, _, _ = time_ms(without_prefilter(ruleset), call, feats, runs)
             rows.append(
                 f"| {minutes} min | {len(call.utterances)} | {len(ruleset.rules)} (×{factor}) "
                 f"| {median:.2f} | {p95:.2f} | {cpu:.2f} | {baseline:.2f} "
@@ -161,7 +190,8 @@ def main() -> None:
         "",
         f"- rules: {source}, version `{base.version[:19]}…`",
         f"- machine: {platform.machine()}, {os.cpu_count()} cores shared with other jobs "
-        f"(load average {os.getloadavg()[0]:.1f} at the end), Python {platform.python_version()}",
+        f"(load average {os.getloadavg()[0]:.1f} at the end), Python {platform.python_version()}; "
+        f"speed reference (10 million additions in a Python loop): {reference:.2f} s CPU",
         "- per call: evaluation context + every rule + scoring; the calls are the 60 written "
         "calls of bench/data/blind_calls.jsonl strung together, re-timed at about 4.5 chars/s, "
         "with their real sentiment features; wall time suffers from the shared cores, CPU time "
