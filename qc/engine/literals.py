@@ -7,6 +7,8 @@
   alternations with lookbehinds that the ``regex`` module tries at every position. The analysis
   is conservative: anything it does not understand gives None, and the regex then runs
   everywhere.
+- ``first_chars(pattern)``: the characters a match can start with; the regex operator puts a
+  lookahead for them in front, so leading lookbehinds do not run at every position.
 - ``alternation(words)``: a trie-shaped pattern for many literals (phrase variants, prefilters).
 
 One Aho–Corasick pass per view for all operators' literals was tried and dropped: pyahocorasick

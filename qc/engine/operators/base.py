@@ -135,6 +135,21 @@ class Operator(Node):
         return sorted({i for c in self.children.values() for i in c.region(ctx)})
 
 
+class SearchOperator(Operator):
+    """A text search whose outcome depends only on its parameters and the call, so equal
+    conditions (a YAML anchor in several rules, a copied condition) are searched once per call."""
+
+    def __init__(self, params: Any, children: dict[str, Node]) -> None:
+        super().__init__(params, children)
+        self.key = (self.name, params.model_dump_json())
+
+    def evaluate(self, ctx: EvalContext) -> Outcome:
+        return ctx.cached((self.key, ctx.window), lambda: self.search(ctx))  # type: ignore[no-any-return]
+
+    @abstractmethod
+    def search(self, ctx: EvalContext) -> Outcome: ...
+
+
 class RuleTimeout(Exception):
     """A rule ran out of time (a pathological regular expression): the rule is marked errored."""
 

@@ -14,7 +14,7 @@ from pydantic import Field, model_validator
 
 from qc.engine.context import EvalContext, Joined
 from qc.engine.literals import alternation
-from qc.engine.operators.base import MAX_FOUND, Operator, ParamError, ScopeParams
+from qc.engine.operators.base import MAX_FOUND, ParamError, ScopeParams, SearchOperator
 from qc.engine.outcome import NO_MATCH, Found, Outcome
 from qc.engine.views import compact, pinyin
 from qc.text.normalize import normalize
@@ -171,7 +171,7 @@ def _alternation(variants: list[str]) -> str:
     return "|".join(re.escape(v) for v in sorted(set(variants), key=len, reverse=True))
 
 
-class Phrase(Operator):
+class Phrase(SearchOperator):
     """Words or phrases said in the scope."""
 
     name = "phrase"
@@ -198,7 +198,6 @@ class Phrase(Operator):
             else None
         )
         self.need = len(self.terms) if params.all else (params.min or 1)
-        self.key = (self.name, params.model_dump_json())  # equal conditions share results
 
     def _alternatives(self) -> str:
         """Literal variants; with ``max_mismatch: 1`` also each with one syllable wildcarded."""
@@ -223,11 +222,7 @@ class Phrase(Operator):
         joiner = "+" if self.p.all else "/"
         return f"「{joiner.join(self.terms[:5])}{'…' if len(self.terms) > 5 else ''}」"
 
-    def evaluate(self, ctx: EvalContext) -> Outcome:
-        # A YAML anchor (or a copied condition) in several rules is searched once per call.
-        return ctx.cached((self.key, ctx.window), lambda: self._evaluate(ctx))  # type: ignore[no-any-return]
-
-    def _evaluate(self, ctx: EvalContext) -> Outcome:
+    def search(self, ctx: EvalContext) -> Outcome:
         rng = ctx.span(self.p.scope)
         if not rng:
             return NO_MATCH

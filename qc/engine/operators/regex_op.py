@@ -15,7 +15,7 @@ from pydantic import Field
 
 from qc.engine.context import EvalContext, Joined
 from qc.engine.literals import first_chars, prefilter, required_literals
-from qc.engine.operators.base import MAX_FOUND, Operator, ParamError, RuleTimeout, ScopeParams
+from qc.engine.operators.base import MAX_FOUND, ParamError, RuleTimeout, ScopeParams, SearchOperator
 from qc.engine.outcome import NO_MATCH, Found, Outcome
 from qc.engine.views import SEP
 
@@ -47,7 +47,7 @@ def _guarded(pattern: str) -> str:
     return f"(?=[{chars}])(?:{pattern})"
 
 
-class Regex(Operator):
+class Regex(SearchOperator):
     """A regular expression matched in the scope.
 
     A plain scan for the literals every match needs (qc/engine/literals.py) picks the utterances
@@ -75,16 +75,11 @@ class Regex(Operator):
         except regex.error as err:
             raise ParamError("pattern", f"invalid regular expression: {err}") from None
         self.prefilter = prefilter(required_literals(params.pattern))
-        self.key = (self.name, params.model_dump_json())  # equal conditions share results
 
     def describe(self) -> str:
         return f"/{self.p.pattern}/"
 
-    def evaluate(self, ctx: EvalContext) -> Outcome:
-        # A YAML anchor (or a copied condition) in several rules is searched once per call.
-        return ctx.cached((self.key, ctx.window), lambda: self._evaluate(ctx))  # type: ignore[no-any-return]
-
-    def _evaluate(self, ctx: EvalContext) -> Outcome:
+    def search(self, ctx: EvalContext) -> Outcome:
         rng = ctx.span(self.p.scope)
         if not rng:
             return NO_MATCH
