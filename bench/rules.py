@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from qc.engine import RuleSet, evaluate, load_ruleset
-from qc.engine.operators.base import Node
+from qc.engine.conditions import walk
 from qc.engine.operators.regex_op import Regex
 from qc.metrics import compute_metrics
 from qc.pipeline import compute_features
@@ -93,18 +93,6 @@ def multiplied(ruleset: RuleSet, factor: int) -> RuleSet:
     return RuleSet(tuple(rules), ruleset.scheme, ruleset.version, ruleset.files)
 
 
-def walk(root: object) -> list[object]:
-    """Every node of a condition tree."""
-    nodes, stack = [], [root]
-    while stack:
-        node = stack.pop()
-        nodes.append(node)
-        children = getattr(node, "children", ())
-        stack += children.values() if isinstance(children, dict) else children
-        stack += [node.child] if isinstance(getattr(node, "child", None), Node) else []
-    return nodes
-
-
 def load(rules_dir: Path) -> tuple[RuleSet, str]:
     try:
         return load_ruleset(rules_dir), f"{rules_dir} (default packs)"
@@ -119,7 +107,7 @@ def without_prefilter(ruleset: RuleSet) -> RuleSet:
     """A copy of the rule set whose regexes scan every utterance (the baseline)."""
     copy = copy_module.deepcopy(ruleset)
     for rule in copy.rules:
-        for node in walk(rule.when) + (walk(rule.unless) if rule.unless else []):
+        for node in [*walk(rule.when), *(walk(rule.unless) if rule.unless else [])]:
             if isinstance(node, Regex):
                 node.prefilter = None
     return copy

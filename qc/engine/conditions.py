@@ -7,11 +7,12 @@ path; compilation continues so that one run reports all of them (pySigma's colle
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from qc.engine.context import EvalContext
 from qc.engine.operators import OPERATORS
-from qc.engine.operators.base import Node
+from qc.engine.operators.base import Node, Operator
 from qc.engine.outcome import NO_MATCH, Found, Outcome, undecided
 from qc.engine.problems import Path, ProblemSink, unknown_name_hint
 from qc.types import Evidence
@@ -77,6 +78,21 @@ class Not(Node):
 
     def region(self, ctx: EvalContext) -> list[int]:
         return self.child.region(ctx)
+
+
+def walk(root: Node) -> Iterator[Node]:
+    """Every node of a compiled condition tree, the root first."""
+    yield root
+    if isinstance(root, All):  # AnyOf too
+        children: list[Node] = root.children
+    elif isinstance(root, Not):
+        children = [root.child]
+    elif isinstance(root, Operator):
+        children = list(root.children.values())
+    else:
+        children = []
+    for child in children:
+        yield from walk(child)
 
 
 class Compiler:

@@ -12,6 +12,7 @@ import regex
 
 from qc.engine import RuleSet, check_ruleset
 from qc.engine.cases import case_transcript
+from qc.engine.conditions import walk
 from qc.engine.context import EvalContext
 from qc.engine.literals import alternation, first_chars, required_literals
 from qc.engine.operators.regex_op import Regex
@@ -88,15 +89,8 @@ def test_trie_alternation_finds_what_a_flat_longest_first_one_finds() -> None:
 
 
 def _regex_nodes(ruleset: RuleSet) -> list[Regex]:
-    nodes, stack = [], [n for r in ruleset.rules for n in (r.when, r.unless) if n]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Regex):
-            nodes.append(node)
-        children = getattr(node, "children", ())
-        stack += children.values() if isinstance(children, dict) else children
-        stack += [node.child] if hasattr(node, "child") and not callable(node.child) else []
-    return nodes
+    roots = [n for r in ruleset.rules for n in (r.when, r.unless) if n]
+    return [node for root in roots for node in walk(root) if isinstance(node, Regex)]
 
 
 def _calls(ruleset: RuleSet) -> list[Transcript]:
