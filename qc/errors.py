@@ -33,7 +33,7 @@ class TranscriptionError(QCError):
     """The ASR stage failed on a recording that decoded."""
 
 
-class TranscriptError(QCError):
+class TranscriptFileError(QCError):
     """A stored transcript (JSON) given as input is malformed."""
 
 

@@ -9,7 +9,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
-from qc.errors import TranscriptError
+from qc.errors import TranscriptFileError
 from qc.text import normalize
 from qc.types import (
     ChannelInfo,
@@ -134,10 +134,10 @@ def read_transcript(path: Path) -> Transcript | None:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
         data = data.get("transcript", data)
         transcript = transcript_from_dict(data)
-    except (UnicodeDecodeError, json.JSONDecodeError, AttributeError) as err:
-        raise TranscriptError(f"not a JSON transcript: {err}") from None
-    except (KeyError, TypeError, ValueError) as err:
-        raise TranscriptError(
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise TranscriptFileError(f"not a JSON transcript: {err}") from None
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise TranscriptFileError(
             f"malformed transcript: {type(err).__name__} {err} (need utterances with role, "
             "start_s, end_s, text)"
         ) from None

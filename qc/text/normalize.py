@@ -65,8 +65,8 @@ def _digit_run(match: regex.Match[str]) -> str:
     return "".join(_SPOKEN_DIGITS.get(c, c) for c in chars)
 
 
-_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-           "八": 8, "九": 9}  # fmt: skip
+# The digit values of the numerals cn2an reads (幺/拐/洞 are digit-string words, not numerals).
+_VALUES = {c: int(d) for c, d in _SPOKEN_DIGITS.items() if c in _NUMERALS + "〇"}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 _SECTIONS = {"万": 10**4, "亿": 10**8}
 
