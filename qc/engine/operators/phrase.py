@@ -167,10 +167,6 @@ def _clean(phrase: str, field: str) -> str:
     return out
 
 
-def _alternation(variants: list[str]) -> str:
-    return "|".join(re.escape(v) for v in sorted(set(variants), key=len, reverse=True))
-
-
 class Phrase(SearchOperator):
     """Words or phrases said in the scope."""
 
@@ -193,7 +189,7 @@ class Phrase(SearchOperator):
             self.canon = {pinyin(v): t for v, t in self.canon.items()}
         self.pattern = re.compile(self._alternatives())
         self.exclude_re = (
-            re.compile(_alternation([_clean(x, "exclude") for x in params.exclude]))
+            re.compile(alternation(_clean(x, "exclude") for x in params.exclude))
             if params.exclude
             else None
         )
