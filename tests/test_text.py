@@ -14,8 +14,17 @@ from qc.text.normalize import plain_integer
         ("已经是简体", "已经是简体"),
         ("您稍等著，接著说", "您稍等着,接着说"),
         ("著名的显著变化", "著名的显著变化"),
+        ("有\ufffd，好的", "有,好的"),
     ],
-    ids=["traditional", "full-width", "spaces", "simplified", "zhe-particle", "zhe-words"],
+    ids=[
+        "traditional",
+        "full-width",
+        "spaces",
+        "simplified",
+        "zhe-particle",
+        "zhe-words",
+        "replacement-char",
+    ],
 )
 def test_normalize(raw: str, expected: str) -> None:
     assert normalize(raw) == expected
@@ -32,6 +41,8 @@ def test_normalize(raw: str, expected: str) -> None:
         ("统一还款", "统一还款"),
         ("一个月", "一个月"),
         ("身份证1101051990拐拐零三幺二三X", "身份证110105199077031 23X".replace(" ", "")),
+        ("后四位五二一叉", "后四位521X"),
+        ("打个叉", "打个叉"),
     ],
     ids=[
         "spoken-phone",
@@ -42,6 +53,8 @@ def test_normalize(raw: str, expected: str) -> None:
         "tongyi",
         "single-digit-word",
         "mixed-id",
+        "id-tail-cha",
+        "cha-word",
     ],
 )
 def test_digits_view(raw: str, expected: str) -> None:

@@ -26,8 +26,9 @@ from qc.text.normalize import digits_view, strip_punct
 SEP = "\n"  # between utterances in a joined view; views never contain whitespace
 _BMP = 0x10000
 _CJK = range(0x4E00, 0xA000)
-# Runs digits_view may change: two or more numeral characters, or a unit on its own (十 → 10).
-_NUMERALS = "零〇洞一幺二两三四五六七八九拐十百千万亿点0-9"
+# Runs digits_view may change: two or more numeral characters, or a unit on its own (十 → 10);
+# 叉 is the X of a spoken ID tail (五二一叉 → 521x).
+_NUMERALS = "零〇洞一幺二两三四五六七八九拐十百千万亿点叉0-9"
 _NUMERIC_RUN = regex.compile(rf"[{_NUMERALS}]{{2,}}|[十百千万亿]")
 Table = npt.NDArray[np.uint32]
 
@@ -81,7 +82,7 @@ def compact(text: str) -> str:
 @lru_cache(maxsize=8192)
 def _convert_run(run: str) -> str:
     """A numeric run through digits_view, without punctuation (pure, so memoised)."""
-    return run if run.isascii() else strip_punct(digits_view(run))
+    return run if run.isascii() else strip_punct(digits_view(run)).lower()
 
 
 def digits(text_view: str) -> str:

@@ -31,6 +31,8 @@ _DIGIT_RUN = regex.compile(rf"[{_DIGIT_CHARS}](?:[{_DIGIT_CHARS}\s,，、-]*[{_D
 # A number with units (一万三千八百, 三十五): converted as a value by cn2an.
 _NUMERALS = "零一二两三四五六七八九十百千万亿点"
 _UNIT_NUMBER = regex.compile(rf"[{_NUMERALS}]*[十百千万亿][{_NUMERALS}]*")
+# The X that ends an ID number is read 叉 (五二一叉 → 521X).
+_ID_X = regex.compile(r"(?<=\d{3})叉")
 
 
 # OpenCC keeps 著 because it is also a simplified character (著名, 显著); Whisper writes it for the
@@ -45,7 +47,8 @@ def _t2s() -> opencc.OpenCC:
 
 def normalize(text: str) -> str:
     """Simplified Chinese, half-width letters/digits/punctuation, single spaces, stripped."""
-    text = unicodedata.normalize("NFKC", text)
+    # Whisper can split a character's UTF-8 bytes across tokens; the decoder then emits U+FFFD.
+    text = unicodedata.normalize("NFKC", text).replace("\ufffd", "")
     text = _t2s().convert(text)
     text = _ZHE.sub("着", text)
     return str(_SPACES.sub(" ", text)).strip()
@@ -134,11 +137,11 @@ def digits_view(text: str) -> str:
     """Matching view with numbers as Arabic digits: 幺三八 → 138, 一万三千 → 13000.
 
     Separators inside digit runs (spaces, commas, dashes) are dropped so grouped numbers
-    (138 0013 8000) read as one string.
+    (138 0013 8000) read as one string; a spoken ID tail 五二一叉 reads 521X.
     """
     text = normalize(text)
     text = _UNIT_NUMBER.sub(_unit_number, text)
-    return str(_DIGIT_RUN.sub(_digit_run, text))
+    return str(_ID_X.sub("X", _DIGIT_RUN.sub(_digit_run, text)))
 
 
 def pinyin_view(text: str) -> tuple[str, ...]:
