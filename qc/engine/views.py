@@ -4,7 +4,8 @@
 - ``digits``: the text view with spoken numerals as Arabic digits (幺三八 → 138), for numbers;
   ``qc.text.digits_view`` applied to each numeric run, so it agrees with the text stage.
 - ``pinyin``: the text view with every Chinese character replaced by one representative of its
-  toneless syllable, so exact homophones (克服/客服, 宫号/工号) become the same string. Offsets
+  toneless syllable, so exact homophones (克服/客服, 宫号/工号) become the same string; 您 reads as
+  你 (phrases are written with one, speakers and ASR use either). Offsets
   stay identical to the text view and a fuzzy phrase matches by plain substring search.
 
 Character mapping goes through numpy lookup tables: ``str.translate`` costs about 250 ns per
@@ -47,9 +48,14 @@ def _compact_table() -> Table:
     return table
 
 
+# Syllables that fuzzy phrases treat as one: 您 (nin) and 你 (ni).
+_FOLD = {"nin": "ni"}
+
+
 def _toneless(reading: str) -> str:
     marks = unicodedata.normalize("NFD", reading.replace("ü", "v"))
-    return "".join(c for c in marks if not unicodedata.combining(c))
+    plain = "".join(c for c in marks if not unicodedata.combining(c))
+    return _FOLD.get(plain, plain)
 
 
 @lru_cache(maxsize=1)
