@@ -5,7 +5,9 @@
   ``qc.text.digits_view`` applied to each numeric run, so it agrees with the text stage.
 - ``pinyin``: the text view with every Chinese character replaced by one representative of its
   toneless syllable, so exact homophones (克服/客服, 宫号/工号) become the same string; 您 reads as
-  你 (phrases are written with one, speakers and ASR use either). Offsets
+  你 (phrases are written with one, speakers and ASR use either), and the retroflex initials
+  zh/ch/sh read as z/c/s, the commonest confusion of Whisper and of southern speakers
+  (不好意识 for 不好意思). Nasal finals are not folded: an/ang made 号环 match 好慌. Offsets
   stay identical to the text view and a fuzzy phrase matches by plain substring search.
 
 Character mapping goes through numpy lookup tables: ``str.translate`` costs about 250 ns per
@@ -48,14 +50,15 @@ def _compact_table() -> Table:
     return table
 
 
-# Syllables that fuzzy phrases treat as one: 您 (nin) and 你 (ni).
+# Syllables that fuzzy phrases treat as one: 您 (nin) as 你 (ni); zh/ch/sh as z/c/s (平翘舌).
 _FOLD = {"nin": "ni"}
 
 
 def _toneless(reading: str) -> str:
     marks = unicodedata.normalize("NFD", reading.replace("ü", "v"))
     plain = "".join(c for c in marks if not unicodedata.combining(c))
-    return _FOLD.get(plain, plain)
+    plain = _FOLD.get(plain, plain)
+    return plain[0] + plain[2:] if plain[:2] in ("zh", "ch", "sh") else plain
 
 
 @lru_cache(maxsize=1)

@@ -188,11 +188,12 @@ class Phrase(SearchOperator):
             self.view = "pinyin"
             self.canon = {pinyin(v): t for v, t in self.canon.items()}
         self.pattern = re.compile(self._alternatives())
-        self.exclude_re = (
-            re.compile(alternation(_clean(x, "exclude") for x in params.exclude))
-            if params.exclude
-            else None
-        )
+        # Exclusions are matched in the same view as the phrases: homophones too when fuzzy
+        # (ASR's 东部动旧 still cancels like 动不动就).
+        excludes = [_clean(x, "exclude") for x in params.exclude]
+        if params.fuzzy:
+            excludes = [pinyin(x) for x in excludes]
+        self.exclude_re = re.compile(alternation(excludes)) if excludes else None
         self.need = len(self.terms) if params.all else (params.min or 1)
 
     def _alternatives(self) -> str:
@@ -230,7 +231,7 @@ class Phrase(SearchOperator):
                 continue
             if self.exclude_re is not None:
                 if i not in excluded:
-                    excluded[i] = bool(self.exclude_re.search(ctx.view(self.p.view, i)))
+                    excluded[i] = bool(self.exclude_re.search(ctx.view(self.view, i)))
                 if excluded[i]:
                     continue
             found[(i, term)] = self._found(ctx, i, char, len(said), term)
