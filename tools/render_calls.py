@@ -122,6 +122,7 @@ def speakable(written: str) -> tuple[str, list[str]]:
         ),
         written,
     )
+    text = re.sub(r"(?<=[零一二三四五六七八九幺])[Xx](?![A-Za-z])", "叉", text)  # 三七六X
     text = re.sub(r"[A-Za-z]+", latin, text).translate(PUNCT)
     text = re.sub(r"[^\u4e00-\u9fa5，、：；。！？…]", "", text)
     text = re.sub(r"[，、：；]+(?=[，、：；。！？…])", "", text)  # "， 。" → "。"
