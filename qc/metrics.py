@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from qc.activity import Activity, confirm_overlaps
-from qc.text import strip_punct
+from qc.text import pinyin_view, strip_punct
 from qc.types import Metrics, Overlap, Silence, Utterance, UtteranceRate
 
 # An agent asking the customer to wait makes the following silence expected (not dead air),
 # even if the customer answered "好的" after it. Announcing a lookup (我查一下, 我看一下) is not
 # asking to wait: QA standards want 请您稍等 before a hold; a long silence after 我查一下 is
-# dead air.
+# dead air. Matched by toneless pinyin too: Whisper wrote 稍后骗客, 不要刮断 for 稍候片刻, 不要挂断.
 HOLD_PHRASES: tuple[str, ...] = (
-    "稍等", "稍候", "不要挂机", "别挂", "等一下", "等一等", "等我一下", "请您等待", "耐心等待",
-    "需要一点时间", "需要一些时间", "需要几分钟", "耽误您一点时间", "耽误您几分钟",
+    "稍等", "稍候", "不要挂机", "不要挂断", "别挂", "等一下", "等一等", "等我一下", "请您等待",
+    "耐心等待", "需要一点时间", "需要一些时间", "需要几分钟", "耽误您一点时间", "耽误您几分钟",
 )  # fmt: skip
 # Short acknowledgements said over the other speaker; they are not interruptions.
 BACKCHANNELS: frozenset[str] = frozenset(
@@ -47,9 +48,19 @@ def _speech_span(u: Utterance) -> tuple[float, float]:
     return u.start_s, u.end_s
 
 
+@lru_cache(maxsize=1)
+def _hold_syllables() -> tuple[str, ...]:
+    return tuple(f" {' '.join(pinyin_view(p))} " for p in HOLD_PHRASES)
+
+
 def has_hold_notice(agent: Utterance | None) -> bool:
     """Whether the agent's latest utterance before a silence asked the customer to wait."""
-    return agent is not None and any(p in agent.text for p in HOLD_PHRASES)
+    if agent is None:
+        return False
+    if any(p in agent.text for p in HOLD_PHRASES):
+        return True
+    said = f" {' '.join(pinyin_view(strip_punct(agent.text)))} "
+    return any(p in said for p in _hold_syllables())
 
 
 def find_silences(utts: Sequence[Utterance], options: MetricsOptions) -> tuple[Silence, ...]:

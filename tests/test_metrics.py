@@ -88,8 +88,16 @@ def test_overlap_not_heard_in_the_audio_is_dropped() -> None:
         ("好的请您稍候不要挂机", False, True),
         ("好的我帮您查一下", False, False),  # announcing a lookup is not asking to wait
         ("麻烦报一下后四位我核实一下", True, False),
+        ("麻烦您稍后骗客,电话不要刮断", False, True),  # ASR homophones of 稍候片刻, 挂断
     ],
-    ids=["wait", "wait-then-answer", "wait-hold-on", "lookup-only", "lookup-then-answer"],
+    ids=[
+        "wait",
+        "wait-then-answer",
+        "wait-hold-on",
+        "lookup-only",
+        "lookup-then-answer",
+        "asr-homophones",
+    ],
 )
 def test_hold_notice(agent_text: str, customer_answers: bool, hold: bool) -> None:
     utts = [utt(0, "agent", 0.0, 3.0, agent_text)]
