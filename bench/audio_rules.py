@@ -20,7 +20,11 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+
+from qc.engine import RuleSet, load_ruleset
+from qc.engine.backtest import BacktestReport, read_labels
+from qc.engine.backtest import backtest as run_backtest
+from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parent.parent
 QC = ROOT / ".venv" / "bin" / "qc"
@@ -36,15 +40,9 @@ def run(cmd: list[str], stdout: Path | None = None) -> None:
         subprocess.run(cmd, check=True, cwd=ROOT, stdout=out)
 
 
-def backtest(labels: Path, rules: Path) -> dict[str, Any]:
-    cmd = [str(QC), "rules", "backtest", "--labels", str(labels), "--rules", str(rules), "--json"]
-    out = subprocess.run(cmd, check=True, cwd=ROOT, capture_output=True, text=True).stdout
-    return dict(json.loads(out)["per_category"])
-
-
-def micro(per_category: dict[str, Any]) -> tuple[int, int, int]:
-    tp, fp, fn = (sum(c[k] for c in per_category.values()) for k in ("tp", "fp", "fn"))
-    return tp, fp, fn
+def backtest(labels: Path, ruleset: RuleSet) -> BacktestReport:
+    """The rules on labelled stored transcripts (no ASR here: ``read_labels`` gets none)."""
+    return run_backtest(ruleset, read_labels(labels), default_features)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,16 +75,17 @@ def main(argv: list[str] | None = None) -> int:
     text_lines = (json.dumps(x, ensure_ascii=False) + "\n" for x in lines)
     audio_labels.write_text("".join(text_lines), "utf-8")
 
-    text, audio = backtest(args.calls, args.rules), backtest(audio_labels, args.rules)
+    ruleset = load_ruleset(args.rules)
+    text, audio = backtest(args.calls, ruleset), backtest(audio_labels, ruleset)
     print(f"{args.calls.name}: {len(written)} calls; tp/fp/fn per category, text → audio")
-    for name in sorted(text):
-        t, a = text[name], audio[name]
-        mark = "" if (t["tp"], t["fp"], t["fn"]) == (a["tp"], a["fp"], a["fn"]) else "  ≠"
-        print(f"  {name:24} {t['tp']}/{t['fp']}/{t['fn']} → {a['tp']}/{a['fp']}/{a['fn']}{mark}")
-    for label, table in (("text", text), ("audio", audio)):
-        tp, fp, fn = micro(table)
-        p, r = tp / (tp + fp), tp / (tp + fn)
-        print(f"{label:5} micro precision {p:.3f} recall {r:.3f} (tp {tp}, fp {fp}, fn {fn})")
+    for name in sorted(text.per_category):
+        t, a = text.per_category[name], audio.per_category[name]
+        mark = "" if (t.tp, t.fp, t.fn) == (a.tp, a.fp, a.fn) else "  ≠"
+        print(f"  {name:24} {t.tp}/{t.fp}/{t.fn} → {a.tp}/{a.fp}/{a.fn}{mark}")
+    for label, report in (("text", text), ("audio", audio)):
+        m = report.micro
+        print(f"{label:5} micro precision {m.precision:.3f} recall {m.recall:.3f} "
+              f"(tp {m.tp}, fp {m.fp}, fn {m.fn})")  # fmt: skip
     return 0
 
 

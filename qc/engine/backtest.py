@@ -66,9 +66,17 @@ class BacktestReport:
     per_category: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     unknown_labels: set[str] = field(default_factory=set)
 
+    @property
+    def micro(self) -> Tally:
+        """tp/fp/fn summed over every category (micro-averaged precision and recall)."""
+        return Tally(
+            *(sum(getattr(t, k) for t in self.per_category.values()) for k in ("tp", "fp", "fn"))
+        )
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "calls": self.calls,
+            "micro": self.micro.as_dict(),
             "per_rule": {k: v.as_dict() for k, v in sorted(self.per_rule.items())},
             "per_category": {k: v.as_dict() for k, v in sorted(self.per_category.items())},
             "unknown_labels": sorted(self.unknown_labels),
