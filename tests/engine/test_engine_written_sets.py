@@ -19,7 +19,7 @@ from qc.engine.backtest import backtest, read_labels
 from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
-LEFT_OUT = {"blind2_calls"}  # outbound-only recording-notice policy
+LEFT_OUT = {"blind2_calls", "blind16_calls"}  # outbound-only notice policy; not studied
 SETS = sorted(
     p for p in (ROOT / "bench" / "data").glob("blind*_calls.jsonl") if p.stem not in LEFT_OUT
 )
