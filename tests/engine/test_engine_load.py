@@ -57,6 +57,11 @@ BROKEN = [
         id="bad-comparison",
     ),
     pytest.param(
+        rule_yaml("{phrase: {any: [特别担心, 很担心], exclude: [别担心]}}"),
+        "t.yaml:7 rules[0].when.phrase.exclude: an exclusion is part of 特别担心, so they can never",
+        id="exclusion-inside-a-phrase",
+    ),
+    pytest.param(
         rule_yaml("{all: [{phrase: {any: [a]}}, {phrse: {any: [b]}}]}"),
         "t.yaml:7 rules[0].when.all[1].phrse: unknown operator 'phrse' (did you mean 'phrase'?",
         id="unknown-operator",

@@ -193,6 +193,14 @@ class Phrase(SearchOperator):
         excludes = [_clean(x, "exclude") for x in params.exclude]
         if params.fuzzy:
             excludes = [pinyin(x) for x in excludes]
+        # An exclusion inside a phrase cancels that phrase wherever it is said (别担心 in 特别担心).
+        dead = sorted({v for v in self.canon for x in excludes if x in v})
+        if dead:
+            raise ParamError(
+                "exclude",
+                f"an exclusion is part of {', '.join(dead)}, so they can never match",
+                "exclude the longer negated form instead (您别担心, 先别担心)",
+            )
         self.exclude_re = re.compile(alternation(excludes)) if excludes else None
         self.need = len(self.terms) if params.all else (params.min or 1)
 
