@@ -58,7 +58,7 @@ BROKEN = [
     ),
     pytest.param(
         rule_yaml("{phrase: {any: [特别担心, 很担心], exclude: [别担心]}}"),
-        "t.yaml:7 rules[0].when.phrase.exclude: an exclusion is part of 特别担心, so they can never",
+        "t.yaml:7 rules[0].when.phrase.exclude: an exclusion is part of 特别担心, so",
         id="exclusion-inside-a-phrase",
     ),
     pytest.param(
