@@ -20,6 +20,8 @@ FIXED = [
     ("jail", "你要做牢的", "你要坐牢的"),
     ("when-in-context", "先跟您何时一下身份", "先跟您核实一下身份"),  # 何时一下 is no word
     ("consumer-loan", "您那笔消费带", "您那笔消费贷"),
+    ("overdue-near-miss", "借款已经一七二十三天了", "借款已经逾期二十三天了"),  # yi qi, not yu qi
+    ("overdue-near-miss-2", "短信说遗弃了,工号三一七二", "短信说逾期了,工号三一七二"),
 ]
 
 
@@ -35,6 +37,9 @@ KEPT = [
     ("rare-reading", "星海银行客服中心"),  # 客 has a rare reading qia: must not become 银行卡
     ("unrelated", "孩子还小"),
     ("digits", "工号3692"),
+    ("seventeen-in-a-number", "工号三一七二"),
+    ("seventeen-a-year", "在一七年办的卡"),
+    ("each-instalment", "每一七的还款计划"),  # 每一期 misheard: not 逾期
 ]
 
 

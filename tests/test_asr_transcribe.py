@@ -11,8 +11,10 @@ from faster_whisper.transcribe import Segment as WSegment
 from faster_whisper.transcribe import Word as WWord
 
 from qc.asr import ModelOptions, TranscribeOptions, transcribe_channel
+from qc.asr import transcribe as transcribe_module
 from qc.asr.cer import corpus_cer
 from qc.asr.model import AsrModel
+from qc.asr.transcribe import skipped_speech
 from qc.audio import decode
 from qc.errors import TranscriptionError
 from tests.conftest import SAMPLES, AudioSpec, encode_audio, read_references, tone
@@ -84,6 +86,51 @@ def test_empty_channel_has_no_speech() -> None:
 def test_model_failure_is_a_transcription_error() -> None:
     with pytest.raises(TranscriptionError, match="channel 1: transcription failed: boom"):
         transcribe_channel(fake_model(RuntimeError("boom")), np.ones(16000, np.float32), 1)
+
+
+def test_skipped_speech_is_what_no_segment_covers() -> None:
+    regions = [(0.0, 10.0), (12.0, 20.0), (22.0, 22.8)]
+    segments = [wseg(0.5, 3.0, "a"), wseg(6.0, 9.5, "b")]
+    # (9.5, 10) is VAD padding; (22, 22.8) is shorter than a word worth decoding.
+    assert skipped_speech(regions, segments, 1.0) == [(3.0, 6.0), (12.0, 20.0)]
+    assert skipped_speech(regions, [wseg(0.0, 21.0, "all")], 1.0) == []
+
+
+class ScriptedWhisper(FakeWhisper):
+    """Answers each ``transcribe`` call with the next canned list (the channel, then clips)."""
+
+    def __init__(self, answers: list[list[WSegment]]) -> None:
+        super().__init__([])
+        self.answers = answers
+        self.calls: list[tuple[int, dict[str, Any]]] = []
+
+    def transcribe(self, audio: np.ndarray, **kwargs: Any) -> tuple[Any, None]:
+        self.calls.append((audio.size, kwargs))
+        return iter(self.answers[len(self.calls) - 1]), None
+
+
+def test_speech_whisper_skipped_is_decoded_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        transcribe_module, "speech_regions", lambda audio, vad: [(0.0, 5.0), (6.0, 9.0)]
+    )
+    whisper = ScriptedWhisper(
+        [
+            [wseg(0.2, 4.8, "您好，工号三六九二")],  # the channel: the second stretch is missing
+            [
+                wseg(0.1, 2.5, "请您把验证码告诉我", [WWord(0.1, 2.5, "请您把验证码告诉我", 0.9)]),
+                wseg(2.5, 3.0, "谢谢", avg_logprob=-1.6),  # a phantom in the VAD padding
+            ],
+        ]
+    )
+    model = AsrModel(whisper=whisper, name="fake", path="fake", options=ModelOptions())  # type: ignore[arg-type]
+    result = transcribe_channel(model, np.zeros(16000 * 10, np.float32), 0)
+    assert [(s.start_s, s.end_s, s.text) for s in result.segments] == [
+        (0.2, 4.8, "您好,工号三六九二"),
+        (6.1, 8.5, "请您把验证码告诉我"),
+    ]
+    assert result.segments[1].words[0].start_s == pytest.approx(6.1)
+    clip_size, clip_kwargs = whisper.calls[1]
+    assert clip_size == 16000 * 3 and clip_kwargs["vad_filter"] is False
 
 
 # --- real model ---------------------------------------------------------------------------------

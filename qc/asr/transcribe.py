@@ -17,7 +17,7 @@ hallucination guard (qc.asr.guard) → domain-lexicon homophone correction (qc.a
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -35,6 +35,10 @@ if TYPE_CHECKING:
 
     from qc.asr.model import AsrModel
     from qc.config import Settings
+
+
+SAMPLE_RATE = 16_000  # what Whisper takes (qc.audio resamples to it)
+MIN_RECOVERED_LOGPROB = -1.0  # Whisper's own log-prob threshold for a trustworthy window
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +67,9 @@ class TranscribeOptions:
     no_speech_threshold: float = 0.5
     # Segments are split where words are further apart than this (qc.asr.timing: VAD joins).
     max_word_gap_s: float = 1.0
+    # Speech Whisper skipped (VAD found it, no segment covers it) at least this long is decoded
+    # again on its own; shorter leftovers are breaths and VAD padding.
+    min_skipped_s: float = 1.0
     initial_prompt: str | None = None  # domain biasing (qc.asr.vocab); off by default
     hotwords: str | None = None
     lexicon: Lexicon | None = None  # homophone correction of ``text`` (qc.asr.lexicon)
@@ -171,11 +178,74 @@ def whisper_kwargs(options: TranscribeOptions) -> dict[str, Any]:
 def _run_whisper(
     model: AsrModel, samples: npt.NDArray[np.float32], options: TranscribeOptions
 ) -> list[WhisperSegment]:
+    """Whisper on the channel, then again on any stretch of speech it skipped.
+
+    With VAD on, faster-whisper decodes the speech chunks glued together in 30-s windows, and
+    Whisper sometimes jumps to the end of a window after its first line: a rendered blind13
+    call lost two agent turns (28 s, the offer and the password request), others a closing
+    turn. Speech that Silero VAD finds and no segment covers is decoded again on its own.
+    """
     if samples.size == 0:
         return []
     audio = np.ascontiguousarray(samples, dtype=np.float32)
-    segments, _info = model.whisper.transcribe(audio, **whisper_kwargs(options))
+    kwargs = whisper_kwargs(options)
+    found = _decode(model, audio, kwargs)
+    regions = speech_regions(audio, options.vad)
+    for start_s, end_s in skipped_speech(regions, found, options.min_skipped_s):
+        clip = audio[int(start_s * SAMPLE_RATE) : int(end_s * SAMPLE_RATE)]
+        # Greedy at T=0 only: a leftover that is only VAD padding after the last word would run
+        # the whole fallback ladder and still decode to a phantom (谢谢, 隔壁) at avg_logprob
+        # -1.6 to -1.7; the skipped turns decoded at -0.26 and -0.32.
+        again = _decode(model, clip, {**kwargs, "vad_filter": False, "temperature": 0.0})
+        found += [_shifted(s, start_s) for s in again if s.avg_logprob >= MIN_RECOVERED_LOGPROB]
+    return sorted(found, key=lambda s: s.start)
+
+
+def _decode(
+    model: AsrModel, audio: npt.NDArray[np.float32], kwargs: dict[str, Any]
+) -> list[WhisperSegment]:
+    segments, _info = model.whisper.transcribe(audio, **kwargs)
     return list(segments)  # the generator does the work: consume it inside the try
+
+
+def speech_regions(audio: npt.NDArray[np.float32], vad: VadOptions) -> list[tuple[float, float]]:
+    """Silero VAD's speech stretches in seconds, with the settings Whisper's own pass uses."""
+    from faster_whisper.vad import VadOptions as SileroOptions
+    from faster_whisper.vad import get_speech_timestamps
+
+    silero = SileroOptions(
+        threshold=vad.threshold,
+        min_silence_duration_ms=vad.min_silence_duration_ms,
+        speech_pad_ms=vad.speech_pad_ms,
+    )
+    found = get_speech_timestamps(audio, silero, sampling_rate=SAMPLE_RATE)
+    return [(t["start"] / SAMPLE_RATE, t["end"] / SAMPLE_RATE) for t in found]
+
+
+def skipped_speech(
+    regions: Iterable[tuple[float, float]], segments: Iterable[WhisperSegment], min_s: float
+) -> list[tuple[float, float]]:
+    """The parts of ``regions`` at least ``min_s`` long that no segment overlaps."""
+    covered = sorted((float(s.start), float(s.end)) for s in segments)
+    out = []
+    for start, end in regions:
+        pos = start
+        for lo, hi in covered:
+            if hi <= pos or lo >= end:
+                continue
+            if lo - pos >= min_s:
+                out.append((pos, lo))
+            pos = max(pos, hi)
+        if end - pos >= min_s:
+            out.append((pos, end))
+    return out
+
+
+def _shifted(seg: WhisperSegment, offset_s: float) -> WhisperSegment:
+    words = [replace(w, start=w.start + offset_s, end=w.end + offset_s) for w in seg.words or []]
+    return replace(
+        seg, start=seg.start + offset_s, end=seg.end + offset_s, words=words or seg.words
+    )
 
 
 def _to_segments(seg: WhisperSegment, channel: int, max_word_gap_s: float) -> list[Segment]:

@@ -12,7 +12,9 @@
 - ``alternation(words)``: a trie-shaped pattern for many literals (phrase variants, prefilters).
 
 One Aho–Corasick pass per view for all operators' literals was tried and dropped: pyahocorasick
-scans wide Unicode text at 150–300 ns a character, ten times slower than ``re`` (14–25 ns).
+scans wide Unicode text at 150–300 ns a character, ten times slower than ``re`` (14–25 ns). The
+Rust ahocorasick-rs (1.0.3) was tried on the packs' 94 literal sets of a 10-minute call: 1.36 ms
+against 1.42 ms for the per-operator ``re`` scans, not worth a dependency.
 
 The pattern is parsed with CPython's own regex parser (``re._parser``, public as ``sre_parse``
 before 3.11). ``regex``-module syntax it cannot parse gives None; ``\\p{…}`` is read as "any
