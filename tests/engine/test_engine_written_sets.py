@@ -5,7 +5,9 @@ these are regression floors, not a measure of generalisation: a rule change that
 packs already get right fails here. The floors sit a little under today's figures (README
 "Rules: samples and blind sets"). Left out: blind2, whose writer required the recording notice on
 outbound calls only (the packs require it on every call), and the set not yet studied, which is a
-measure of generalisation rather than a floor (bench/data/README.md says which).
+measure of generalisation rather than a floor (bench/data/README.md says which). blind20's
+writer took 喂 + organisation + 工号 as a greeting and a curt 不归我管 as neutral, which the packs
+do not: its precision floor is 0.90.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {"blind2_calls", "blind16_calls"}  # outbound-only notice policy; not studied
+FLOOR = {"blind20_calls": 0.90}
 SETS = sorted(
     p for p in (ROOT / "bench" / "data").glob("blind*_calls.jsonl") if p.stem not in LEFT_OUT
 )
@@ -41,5 +44,6 @@ def test_written_set_keeps_precision_and_recall(shipped: RuleSet, path: Path) ->
     report = backtest(shipped, read_labels(path), default_features)
     precision, recall = report.micro.precision, report.micro.recall
     misses = {name: (t.fp, t.fn) for name, t in sorted(report.per_category.items()) if t.fp or t.fn}
-    assert precision is not None and precision >= 0.92, f"precision {precision}; (fp, fn): {misses}"
+    floor = FLOOR.get(path.stem, 0.92)
+    assert precision is not None and precision >= floor, f"precision {precision}; (fp, fn): {misses}"
     assert recall is not None and recall >= 0.92, f"recall {recall}; (fp, fn): {misses}"
