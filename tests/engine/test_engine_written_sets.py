@@ -45,5 +45,6 @@ def test_written_set_keeps_precision_and_recall(shipped: RuleSet, path: Path) ->
     precision, recall = report.micro.precision, report.micro.recall
     misses = {name: (t.fp, t.fn) for name, t in sorted(report.per_category.items()) if t.fp or t.fn}
     floor = FLOOR.get(path.stem, 0.92)
-    assert precision is not None and precision >= floor, f"precision {precision}; (fp, fn): {misses}"
-    assert recall is not None and recall >= 0.92, f"recall {recall}; (fp, fn): {misses}"
+    detail = f"precision {precision}, recall {recall}; (fp, fn): {misses}"
+    assert precision is not None and precision >= floor, detail
+    assert recall is not None and recall >= 0.92, detail
