@@ -357,6 +357,17 @@ FEATS = sentiments(("negative", 0.95), ("rude", 0.8), ("negative", 0.7), ("empat
             False,
             id="count",
         ),
+        # two customer utterances, both negative (0.95, 0.7): half of them is at least 0.5
+        pytest.param(
+            "sentiment: {label: negative, min_share: 0.5}", FEATS, True, False, id="share"
+        ),
+        pytest.param(
+            "sentiment: {label: negative, min_score: 0.9, min_share: 0.6}",
+            FEATS,
+            False,
+            False,
+            id="share-too-low",
+        ),
         pytest.param("sentiment: {label: negative}", None, False, True, id="no-features"),
         pytest.param("tone: {label: rude}", FEATS, True, False, id="tone-rude"),
         pytest.param("tone: {label: rude, min_score: 0.9}", FEATS, False, False, id="tone-score"),

@@ -27,6 +27,13 @@ class SentimentParams(ScopeParams):
         default=0.5, ge=0.0, le=1.0, description="minimum probability of the label"
     )
     min_count: int = Field(default=1, ge=1, description="at least N such utterances")
+    min_share: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        description="and at least this share of the role's utterances in scope (a long call "
+        "has more chances of three stray high scores)",
+    )
 
 
 class Sentiment(Operator):
@@ -45,7 +52,8 @@ class Sentiment(Operator):
         p = self.params
         idx = ctx.role_indices(p.role)
         found = []
-        for pos in ctx.span(p.scope):
+        span = ctx.span(p.scope)
+        for pos in span:
             s = values[idx[pos]]
             if s.label == p.label and s.score >= p.min_score:
                 note = f"线索：{'、'.join(s.cues)}" if s.cues else ""
@@ -58,6 +66,6 @@ class Sentiment(Operator):
                         note=note,
                     )
                 )
-        if len(found) < p.min_count:
+        if len(found) < p.min_count or len(found) < p.min_share * len(span):
             return NO_MATCH
         return Outcome(True, tuple(found[:MAX_FOUND]))
