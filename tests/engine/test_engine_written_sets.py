@@ -5,9 +5,9 @@ these are regression floors, not a measure of generalisation: a rule change that
 packs already get right fails here. The floors sit a little under today's figures (README
 "Rules: samples and blind sets"). Left out: blind2, whose writer required the recording notice on
 outbound calls only (the packs require it on every call), and the set not yet studied, which is a
-measure of generalisation rather than a floor (bench/data/README.md says which). blind20's
-writer took 喂 + organisation + 工号 as a greeting and a curt 不归我管 as neutral, which the packs
-do not: its precision floor is 0.90.
+measure of generalisation rather than a floor (bench/data/README.md says which). blind27, the
+last set studied, keeps false positives on judgement calls (the sentiment and tone models on a
+long call, a customer asking for the agent's 工号): its precision floor is 0.88.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {"blind2_calls", "blind16_calls", "blind25_calls"}  # outbound-only notice; unseen
-FLOOR = {"blind20_calls": 0.90}
+FLOOR = {"blind27_calls": 0.88}
 SETS = sorted(
     p for p in (ROOT / "bench" / "data").glob("blind*_calls.jsonl") if p.stem not in LEFT_OUT
 )
