@@ -35,12 +35,15 @@ Samples = npt.NDArray[np.float32]
 _ESTIMATED_DURATION_FORMATS = frozenset({"amr", "mp3", "aac", "adts", "gsm", "g729"})
 
 
+WHISPER_RATE_HZ = 16_000  # Whisper's input rate: recordings are resampled to it
+
+
 @dataclass(frozen=True, slots=True)
 class DecodeOptions:
     """How recordings are decoded and what is refused."""
 
     max_duration_s: float = 7200.0
-    target_sample_rate_hz: int = 16_000  # Whisper's input rate
+    target_sample_rate_hz: int = WHISPER_RATE_HZ
     # Tolerated shortfall when the declared duration is exact (WAV header, MP4 index).
     exact_tolerance_s: float = 0.05
     # Tolerated ratio when the container only estimates its duration from the bit rate.

@@ -79,7 +79,7 @@ def correct_text(text: str, lexicon: Lexicon) -> tuple[str, tuple[Correction, ..
         for m in pattern.finditer(text)
     ]
     for c in near:
-        text = text[: c.start_char] + c.term + text[c.start_char + len(c.term) :]
+        text = text[: c.start_char] + c.term + text[c.start_char + len(c.heard) :]
     return text, tuple(sorted((*found, *near), key=lambda c: c.start_char))
 
 
