@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from qc.engine.context import EvalContext
+from qc.engine.literals import LiteralIndex
 from qc.engine.operators import OPERATORS
 from qc.engine.operators.base import Node, Operator
 from qc.engine.outcome import NO_MATCH, Found, Outcome, undecided
@@ -98,8 +99,10 @@ def walk(root: Node) -> Iterator[Node]:
 class Compiler:
     """Compiles conditions, reporting problems to ``sink``."""
 
-    def __init__(self, sink: ProblemSink) -> None:
+    def __init__(self, sink: ProblemSink, literals: LiteralIndex | None = None) -> None:
         self.sink = sink
+        # shared by the text operators it compiles (and, from the loader, by other files')
+        self.literals = literals if literals is not None else LiteralIndex()
 
     def compile(self, raw: Any, path: Path) -> Node | None:
         known = (*COMBINATORS, *OPERATORS)

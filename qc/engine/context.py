@@ -1,8 +1,9 @@
 """The evaluation context of one call: views, role lists and scopes, computed once and cached.
 
 Every text operator searches one *joined* string per (view, role): the compact views of that
-role's utterances separated by newlines, so a rule costs one regex scan per call instead of one
-per utterance (bench/rules.py). Views are built lazily, so a view no rule uses costs nothing.
+role's utterances separated by newlines. The literals of a rule file's operators are found in it
+in one pass (``occurrences``), and regexes run only on the utterances holding their literals
+(bench/rules.py). Views are built lazily, so a view no rule uses costs nothing.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
+from qc.engine.literals import LiteralIndex
 from qc.engine.outcome import Found
 from qc.engine.views import FROM_TEXT, SEP, compact, text_views
 from qc.types import Evidence, Features, Transcript, UtteranceSentiment
 
 QUOTE_CHARS = 60
+Hit = tuple[int, str]  # a literal's start offset in a joined view, and the literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +163,13 @@ class EvalContext:
             starts.append(offset)
             offset += len(part) + 1
         return Joined(SEP.join(parts), tuple(starts), idx)
+
+    def occurrences(self, index: LiteralIndex, slot: int, view: str, role: str) -> list[Hit]:
+        """(start, word) of each of ``slot``'s words in the joined ``view`` of ``role``'s speech."""
+        scans = self.cached(
+            ("scan", index, view, role), lambda: index.scan(self.joined(view, role).text)
+        )
+        return scans.get(slot, [])  # type: ignore[no-any-return]
 
     # --- features ---------------------------------------------------------------------------
     def sentiments(self) -> tuple[UtteranceSentiment, ...] | None:

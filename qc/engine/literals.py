@@ -2,8 +2,7 @@
 
 - ``required_literals(pattern)`` returns a set of strings such that every match of the pattern
   contains at least one of them, or None when no such set is found. A rule's regex then only
-  runs on utterances where one of those strings occurs, found by ``prefilter``: a plain
-  alternation of literals that Python's ``re`` scans quickly. The packs' patterns are long
+  runs on utterances where one of those strings occurs. The packs' patterns are long
   alternations with lookbehinds that the ``regex`` module tries at every position. The analysis
   is conservative: anything it does not understand gives None, and the regex then runs
   everywhere.
@@ -11,10 +10,10 @@
   lookahead for them in front, so leading lookbehinds do not run at every position.
 - ``alternation(words)``: a trie-shaped pattern for many literals (phrase variants, prefilters).
 
-One Aho–Corasick pass per view for all operators' literals was tried and dropped: pyahocorasick
-scans wide Unicode text at 150–300 ns a character, ten times slower than ``re`` (14–25 ns). The
-Rust ahocorasick-rs (1.0.3) was tried on the packs' 94 literal sets of a 10-minute call: 1.36 ms
-against 1.42 ms for the per-operator ``re`` scans, not worth a dependency.
+- ``LiteralIndex``: the literals of every text operator of a rule file, found together in one
+  Aho–Corasick pass (ahocorasick-rs) per joined view. A 10-minute call's scans for the packs'
+  regex prefilters took 0.12 ms in one pass against 1.1 ms as one ``re`` alternation per
+  operator (pyahocorasick, pure per-character Python callbacks, was ten times slower than ``re``).
 
 The pattern is parsed with CPython's own regex parser (``re._parser``, public as ``sre_parse``
 before 3.11). ``regex``-module syntax it cannot parse gives None; ``\\p{…}`` is read as "any
@@ -25,10 +24,12 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
+
+import ahocorasick_rs
 
 Strings = frozenset[str]
 MAX_STRINGS = 64  # a larger exact set is given up (its requirement is still kept)
@@ -64,6 +65,49 @@ def first_chars(pattern: str) -> Strings | None:
     return None if nullable else _usable(chars)
 
 
+def names_upper_case(pattern: str) -> bool:
+    """Whether ``pattern`` names an upper-case character (True when it cannot be analysed).
+
+    The views are lower case, so only such a pattern needs IGNORECASE, which costs the
+    ``regex`` module a case lookup at every character it compares.
+    """
+    tree = _parse(pattern)
+    return tree is None or any(chr(c).lower() != chr(c) for c in _named_chars(tree))
+
+
+_CAPTURE_USE = re.compile(r"\\[1-9]|\\g<|\(\?P|\(\?<(?![=!])|\(\?'|\(\?\(|\(\?[a-zA-Z]*x")
+
+
+def uncaptured(pattern: str) -> str:
+    """``pattern`` with its groups made non-capturing, so ``regex`` does not save their spans
+    while it backtracks; the operators read only the whole match. A pattern that refers to a
+    group (a back-reference, a named group) or uses verbose mode is returned as it is.
+    """
+    if _CAPTURE_USE.search(pattern):
+        return pattern
+    out: list[str] = []
+    i, in_class = 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if c == "[" and not in_class:  # a ] right after [ or [^ is a member, not the end
+            j = i + 1 + (pattern[i + 1 : i + 2] == "^")
+            j += pattern[j : j + 1] == "]"
+            out.append(pattern[i:j])
+            i, in_class = j, True
+            continue
+        if c == "]":
+            in_class = False
+        elif c == "(" and not in_class and pattern[i + 1 : i + 2] != "?":
+            c = "(?:"
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
 def _parse(pattern: str) -> Any:
     """CPython's parse tree of ``pattern``, or None for syntax it does not share with ``regex``."""
     if _FUZZY.search(pattern):
@@ -86,9 +130,42 @@ def _usable(strings: Strings | None) -> Strings | None:
     return frozenset(s.lower() for s in strings)
 
 
-def prefilter(needed: Strings | None) -> re.Pattern[str] | None:
-    """A search for any of the required literals, or None for no prefilter."""
-    return re.compile(alternation(needed)) if needed else None
+class LiteralIndex:
+    """Literal strings of many operators, found together in one pass over a text.
+
+    Each operator registers its words under a slot (``add``). Operators compiled together (a
+    rule set) share one index; the evaluation context caches each joined view's scan, so a call
+    costs one pass per view and role, not one per operator, and each operator reads only its
+    own hits. Compare by identity: the index is a cache key.
+    """
+
+    def __init__(self) -> None:
+        self._slots: dict[str, list[int]] = {}  # word → the slots that asked for it
+        self._count = 0
+        self._automaton: tuple[ahocorasick_rs.AhoCorasick, list[str]] | None = None
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> LiteralIndex:
+        return self  # copied operators (bench/rules.py) still share their rule set's index
+
+    def add(self, words: Iterable[str]) -> int:
+        """Register ``words``; returns the slot under which ``scan`` reports them."""
+        slot, self._count = self._count, self._count + 1
+        for word in set(words):
+            self._slots.setdefault(word, []).append(slot)
+        self._automaton = None
+        return slot
+
+    def scan(self, text: str) -> dict[int, list[tuple[int, str]]]:
+        """Slot → (start offset, word) of each of its words in ``text``, overlaps included."""
+        if self._automaton is None:
+            words = list(self._slots)
+            self._automaton = (ahocorasick_rs.AhoCorasick(words), words)
+        automaton, words = self._automaton
+        found: dict[int, list[tuple[int, str]]] = {}
+        for k, start, _ in automaton.find_matches_as_indexes(text, overlapping=True):
+            for slot in self._slots[words[k]]:
+                found.setdefault(slot, []).append((start, words[k]))
+        return found
 
 
 def alternation(words: Iterable[str]) -> str:
@@ -215,6 +292,26 @@ def _repeat(lo: int, hi: int, body: Any) -> tuple[Strings | None, Strings | None
     return times, _better(needed, _nonempty(times))
 
 
+def _named_chars(items: Iterable[tuple[Any, Any]]) -> Iterator[int]:
+    """Code points of every character a parse tree names (literals, class members, ranges)."""
+    for op, av in items:
+        if op in (sre.LITERAL, sre.NOT_LITERAL):
+            yield av
+        elif op is sre.RANGE:
+            yield from range(av[0], av[1] + 1)
+        elif op in (sre.IN, sre.ATOMIC_GROUP):
+            yield from _named_chars(av)
+        elif op is sre.SUBPATTERN:
+            yield from _named_chars(av[3])
+        elif op is sre.BRANCH:
+            for alt in av[1]:
+                yield from _named_chars(alt)
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            yield from _named_chars(av[2])
+        elif op in (sre.ASSERT, sre.ASSERT_NOT):
+            yield from _named_chars(av[1])
+
+
 def _first_of(items: Iterable[tuple[Any, Any]]) -> tuple[Strings | None, bool]:
     """(first characters of a sequence or None, whether it can match the empty string)."""
     chars: set[str] = set()
@@ -231,10 +328,11 @@ def _first_of(items: Iterable[tuple[Any, Any]]) -> tuple[Strings | None, bool]:
 def _first_node(op: Any, av: Any) -> tuple[Strings | None, bool]:
     if op is sre.LITERAL:
         return frozenset({chr(av)}), False
-    if op is sre.IN:
-        if av == [(sre.CATEGORY, sre.CATEGORY_DIGIT)]:  # \d: kept as a class escape, exact
-            return DIGIT_CLASS, False
-        return _class_chars(av), False
+    if op is sre.IN:  # \d is kept as a class escape: [\d一二] starts with \d, 一 or 二
+        digit = (sre.CATEGORY, sre.CATEGORY_DIGIT)
+        rest = [item for item in av if item != digit]
+        listed = _class_chars(rest) if rest else frozenset()
+        return (listed | DIGIT_CLASS if listed is not None and digit in av else listed), False
     if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
         return frozenset(), True
     if op is sre.SUBPATTERN:

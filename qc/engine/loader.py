@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from qc.engine.conditions import Compiler
+from qc.engine.literals import LiteralIndex
 from qc.engine.problems import Path as FieldPath
 from qc.engine.problems import Problem, ProblemSink
 from qc.engine.ruleset import CompiledRule, RuleSet
@@ -52,9 +53,15 @@ def _read(path: Path, sink: ProblemSink, content: bytes | None = None) -> Any:
 
 
 def read_pack(
-    path: Path, display: str | None = None, content: bytes | None = None
+    path: Path,
+    display: str | None = None,
+    content: bytes | None = None,
+    literals: LiteralIndex | None = None,
 ) -> tuple[list[CompiledRule], list[Problem]]:
-    """Compile one rule file; rules with problems are left out and the problems returned."""
+    """Compile one rule file; rules with problems are left out and the problems returned.
+
+    ``literals``: the index its text operators share with other files' (one scan per call).
+    """
     sink = ProblemSink(display or str(path))
     data = _read(path, sink, content)
     if data is None:
@@ -72,7 +79,7 @@ def read_pack(
     pack = data.get("pack") if isinstance(data.get("pack"), str) else None
     section = data.get("section") if isinstance(data.get("section"), str) else None
     raw_rules: list[Any] = data["rules"] if isinstance(data.get("rules"), list) else []
-    compiler = Compiler(sink)
+    compiler = Compiler(sink, literals)
     rules: list[CompiledRule] = []
     seen: dict[str, int] = {}
     for i, raw in enumerate(raw_rules):
@@ -152,8 +159,9 @@ def _collect(files: dict[Path, bytes]) -> tuple[list[CompiledRule], list[Problem
     rules: list[CompiledRule] = []
     problems: list[Problem] = []
     first_seen: dict[str, CompiledRule] = {}
+    literals = LiteralIndex()
     for path, content in files.items():
-        loaded, found = read_pack(path, content=content)
+        loaded, found = read_pack(path, content=content, literals=literals)
         problems += found
         for rule in loaded:
             if rule.id in first_seen:

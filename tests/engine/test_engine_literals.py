@@ -1,4 +1,5 @@
-"""The regex literal prefilter and the trie alternation change no result, only the speed."""
+"""The literal index, the regex guards and rewrites, and the trie alternation change no result,
+only the speed."""
 
 from __future__ import annotations
 
@@ -14,7 +15,14 @@ from qc.engine import RuleSet, check_ruleset
 from qc.engine.cases import case_transcript
 from qc.engine.conditions import walk
 from qc.engine.context import EvalContext
-from qc.engine.literals import alternation, first_chars, required_literals
+from qc.engine.literals import (
+    LiteralIndex,
+    alternation,
+    first_chars,
+    names_upper_case,
+    required_literals,
+    uncaptured,
+)
 from qc.engine.operators.regex_op import Regex
 from qc.types import Transcript
 from tests.engine.conftest import compile_condition, make_call, run_condition
@@ -65,11 +73,63 @@ def test_first_chars(pattern: str, first: set[str] | None) -> None:
     assert (set(got) if got is not None else None) == first
 
 
+@pytest.mark.parametrize(
+    ("pattern", "plain"),
+    [
+        ("(a|b)c(d)?", "(?:a|b)c(?:d)?"),
+        (r"(?<!(不会|没有))\(x\)[(]y[^)(]", r"(?<!(?:不会|没有))\(x\)[(]y[^)(]"),
+        ("[](]", "[](]"),  # a ] first in a class is a member
+        (r"(\d)\1", r"(\d)\1"),  # back-reference: groups kept
+        ("(?P<v>a)(?P=v)", "(?P<v>a)(?P=v)"),
+        ("(?<v>a)", "(?<v>a)"),  # the regex module's named group
+        ("(?x)(a) # (b)", "(?x)(a) # (b)"),  # verbose: a # may start a comment
+    ],
+)
+def test_uncaptured(pattern: str, plain: str) -> None:
+    assert uncaptured(pattern) == plain
+    subject = "acd ac bc)x)(yz aa"
+    ours = [m.group() for m in regex.finditer(uncaptured(pattern), subject)]
+    assert ours == [m.group() for m in regex.finditer(pattern, subject)]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "upper"),
+    [
+        (r"[\dx]{4}", False),
+        (r"\D\S\W\p{Han}", False),  # escapes, not letters
+        (r"[\dX]", True),
+        ("(?<!HR)a", True),
+        ("[A-C]", True),
+        ("[^Q]", True),
+        ("(?r)abc", True),  # unparsable: fold case to be safe
+    ],
+)
+def test_names_upper_case(pattern: str, upper: bool) -> None:
+    assert names_upper_case(pattern) is upper
+
+
+def test_literal_index_reports_each_slot_its_own_words_with_overlaps() -> None:
+    index = LiteralIndex()
+    a, b = index.add(["工号", "号码"]), index.add(["码", "号码"])
+    found = index.scan("您好工号码码")
+    assert found[a] == [(2, "工号"), (3, "号码")]
+    assert found[b] == [(3, "号码"), (4, "码"), (5, "码")]
+    assert index.scan("没有") == {}
+
+
+def test_rule_files_share_one_literal_index_scanned_once_per_view() -> None:
+    ruleset, problems = check_ruleset(REPO / "rules")
+    assert ruleset is not None, problems
+    nodes = [n for r in ruleset.rules for root in (r.when, r.unless) if root for n in walk(root)]
+    indexes = {id(n.index) for n in nodes if hasattr(n, "index")}
+    assert len(indexes) == 1
+
+
 def test_unparsable_regex_module_syntax_gets_no_prefilter() -> None:
     assert required_literals(r"(?r)abc") is None  # reverse search: stdlib cannot parse it
 
 
-def test_trie_alternation_finds_what_a_flat_longest_first_one_finds() -> None:
+def test_trie_alternation_and_index_find_what_a_flat_longest_first_alternation_finds() -> None:
     rng = random.Random(7)
     alphabet = "你您我们不是的还款逾期征信工号客服"
     for _ in range(200):
@@ -86,6 +146,13 @@ def test_trie_alternation_finds_what_a_flat_longest_first_one_finds() -> None:
             return out
 
         assert overlapping(trie) == overlapping(flat), words
+        # What the phrase operator reads from the shared index: the longest word at each start.
+        index = LiteralIndex()
+        slot = index.add(words)
+        longest: dict[int, str] = {}
+        for start, word in index.scan(text).get(slot, []):
+            longest[start] = max(longest.get(start, ""), word, key=len)
+        assert sorted(longest.items()) == overlapping(flat), words
 
 
 def _regex_nodes(ruleset: RuleSet) -> list[Regex]:

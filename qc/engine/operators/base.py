@@ -12,6 +12,7 @@ from qc.engine.outcome import Outcome
 if TYPE_CHECKING:
     from qc.engine.conditions import Compiler
     from qc.engine.context import EvalContext
+    from qc.engine.literals import LiteralIndex
     from qc.engine.problems import Path
 
 RoleName = Literal["agent", "customer", "any"]
@@ -115,10 +116,15 @@ class Operator(Node):
         if params is None or any(c is None for c in children.values()):
             return None
         try:
-            return cls(params, {k: v for k, v in children.items() if v is not None})
+            node = cls(params, {k: v for k, v in children.items() if v is not None})
         except ParamError as err:
             sink.add((*path, err.field), err.message, err.hint)
             return None
+        node.share(compiler.literals)
+        return node
+
+    def share(self, literals: LiteralIndex) -> None:
+        """Add the literals this operator scans for to the index shared by its rule file."""
 
     def child(self, name: str) -> Node:
         return self.children[name]

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from qc.engine.context import EvalContext, Joined
-from qc.engine.literals import alternation
+from qc.engine.literals import LiteralIndex, alternation
 from qc.engine.operators.base import MAX_FOUND, ParamError, ScopeParams, SearchOperator
 from qc.engine.outcome import NO_MATCH, Found, Outcome
 from qc.engine.views import compact, pinyin
@@ -187,7 +187,10 @@ class Phrase(SearchOperator):
         if params.fuzzy:
             self.view = "pinyin"
             self.canon = {pinyin(v): t for v, t in self.canon.items()}
-        self.pattern = re.compile(self._alternatives())
+        # Literal variants are found by the index shared with the rule file's other operators;
+        # one-syllable wildcards (max_mismatch) need a pattern.
+        self.share(LiteralIndex())
+        self.wildcards = re.compile(self._wildcards()) if params.max_mismatch else None
         # Exclusions are matched in the same view as the phrases: homophones too when fuzzy
         # (ASR's 东部动旧 still cancels like 动不动就).
         excludes = [_clean(x, "exclude") for x in params.exclude]
@@ -204,10 +207,11 @@ class Phrase(SearchOperator):
         self.exclude_re = re.compile(alternation(excludes)) if excludes else None
         self.need = len(self.terms) if params.all else (params.min or 1)
 
-    def _alternatives(self) -> str:
-        """Literal variants; with ``max_mismatch: 1`` also each with one syllable wildcarded."""
-        if not self.p.max_mismatch:
-            return alternation(self.canon)
+    def share(self, literals: LiteralIndex) -> None:
+        self.index, self.slot = literals, literals.add(self.canon)
+
+    def _wildcards(self) -> str:
+        """Each variant, and each of 3 or more characters with one syllable wildcarded."""
         alts = [re.escape(v) for v in self.canon]
         for v in (v for v in self.canon if len(v) >= 3):
             alts += [re.escape(v[:k]) + "." + re.escape(v[k + 1 :]) for k in range(len(v))]
@@ -248,19 +252,23 @@ class Phrase(SearchOperator):
         return Outcome(True, tuple(found.values())[:MAX_FOUND])
 
     def _hits(self, ctx: EvalContext, rng: range) -> list[tuple[int, int, str]]:
-        """(utterance, char, matched string) for every match in the scope, overlaps included.
-
-        Literal alternations run on the stdlib ``re`` (3× faster than ``regex`` here, and these
-        patterns cannot backtrack); restarting one character after each match finds overlaps.
-        """
+        """(utterance, char, matched string) for every place in the scope where a variant
+        starts, the longest variant there; overlapping places are all kept."""
         jt: Joined = ctx.joined(self.view, self.p.role)
         pos, end = jt.bounds(rng.start, rng.stop)
+        longest: dict[int, str] = {}
+        if self.wildcards is None:
+            for s, variant in ctx.occurrences(self.index, self.slot, self.view, self.p.role):
+                if pos <= s < end and len(variant) > len(longest.get(s, "")):
+                    longest[s] = variant
+        else:  # restarting one character after each match finds overlaps
+            while (m := self.wildcards.search(jt.text, pos, end)) is not None:
+                longest[m.start()] = m.group()
+                pos = m.start() + 1
         out = []
-        search = self.pattern.search
-        while (m := search(jt.text, pos, end)) is not None:
-            p = jt.position(m.start())
-            out.append((jt.indices[p], m.start() - jt.starts[p], m.group()))
-            pos = m.start() + 1
+        for s, said in sorted(longest.items()):
+            p = jt.position(s)
+            out.append((jt.indices[p], s - jt.starts[p], said))
         return out
 
     def _negated(self, ctx: EvalContext, i: int, char: int) -> bool:

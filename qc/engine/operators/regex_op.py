@@ -14,7 +14,13 @@ import regex
 from pydantic import Field
 
 from qc.engine.context import EvalContext, Joined
-from qc.engine.literals import first_chars, prefilter, required_literals
+from qc.engine.literals import (
+    LiteralIndex,
+    first_chars,
+    names_upper_case,
+    required_literals,
+    uncaptured,
+)
 from qc.engine.operators.base import MAX_FOUND, ParamError, RuleTimeout, ScopeParams, SearchOperator
 from qc.engine.outcome import NO_MATCH, Found, Outcome
 from qc.engine.views import SEP
@@ -71,10 +77,16 @@ class Regex(SearchOperator):
             )
         try:
             regex.compile(params.pattern)  # report errors against the pattern as written
-            self.re = regex.compile(_guarded(params.pattern), regex.MULTILINE | regex.IGNORECASE)
+            fold = regex.IGNORECASE if names_upper_case(params.pattern) else 0
+            self.re = regex.compile(_guarded(uncaptured(params.pattern)), regex.MULTILINE | fold)
         except regex.error as err:
             raise ParamError("pattern", f"invalid regular expression: {err}") from None
-        self.prefilter = prefilter(required_literals(params.pattern))
+        #: literals every match contains (None: run everywhere), found by the shared index
+        self.prefilter = required_literals(params.pattern)
+        self.share(LiteralIndex())
+
+    def share(self, literals: LiteralIndex) -> None:
+        self.index, self.slot = literals, literals.add(self.prefilter or ())
 
     def describe(self) -> str:
         return f"/{self.p.pattern}/"
@@ -85,7 +97,7 @@ class Regex(SearchOperator):
             return NO_MATCH
         jt = ctx.joined(self.p.view, self.p.role)
         found: list[Found] = []
-        for lo, hi in self._candidates(jt, rng):
+        for lo, hi in self._candidates(ctx, jt, rng):
             for m in self._matches(jt.text, lo, hi, ctx):
                 p = jt.position(m.start())
                 found.append(
@@ -102,26 +114,24 @@ class Regex(SearchOperator):
                     return Outcome(True, tuple(found))
         return Outcome(True, tuple(found)) if found else NO_MATCH
 
-    def _candidates(self, jt: Joined, rng: range) -> Iterator[tuple[int, int]]:
+    def _candidates(self, ctx: EvalContext, jt: Joined, rng: range) -> list[tuple[int, int]]:
         """Character ranges to search: the utterances holding a required literal, or the span."""
         pos, end = jt.bounds(rng.start, rng.stop)
         if self.prefilter is None:
-            yield pos, end
-            return
-        while (hint := self.prefilter.search(jt.text, pos, end)) is not None:
-            lo, hi = jt.line(hint.start())
-            yield max(lo, pos), hi
-            pos = hi + 1
+            return [(pos, end)]
+        hits = ctx.occurrences(self.index, self.slot, self.p.view, self.p.role)
+        held = {jt.position(s) for s, _ in hits if pos <= s < end}
+        return [jt.bounds(p, p + 1) for p in sorted(held)]
 
     def _matches(self, text: str, lo: int, hi: int, ctx: EvalContext) -> Iterator[regex.Match[str]]:
-        """The matches in ``text[lo:hi]`` that stay inside one utterance, left to right."""
-        while lo <= hi:
-            try:
-                m = self.re.search(text, lo, hi, timeout=ctx.remaining_s())
-            except TimeoutError:
-                raise RuleTimeout(f"regex /{self.p.pattern}/ timed out") from None
-            if m is None:
-                return
-            lo = m.end() + (m.end() == m.start())
-            if m.group() and SEP not in m.group():
-                yield m
+        """The matches in ``text[lo:hi]`` that stay inside one utterance, left to right.
+
+        One ``finditer`` per range: with a time limit, each ``regex`` call costs about 2 µs
+        before it looks at a character, twice a short search.
+        """
+        try:
+            for m in self.re.finditer(text, lo, hi, timeout=ctx.remaining_s()):
+                if m.group() and SEP not in m.group():
+                    yield m
+        except TimeoutError:
+            raise RuleTimeout(f"regex /{self.p.pattern}/ timed out") from None
