@@ -101,7 +101,7 @@ class Compiler:
 
     def __init__(self, sink: ProblemSink, literals: LiteralIndex | None = None) -> None:
         self.sink = sink
-        # shared by the text operators it compiles (and, from the loader, by other files')
+        # shared by the text operators it compiles (from the loader: by the whole rule set)
         self.literals = literals if literals is not None else LiteralIndex()
 
     def compile(self, raw: Any, path: Path) -> Node | None:

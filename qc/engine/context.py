@@ -1,7 +1,7 @@
 """The evaluation context of one call: views, role lists and scopes, computed once and cached.
 
 Every text operator searches one *joined* string per (view, role): the compact views of that
-role's utterances separated by newlines. The literals of a rule file's operators are found in it
+role's utterances separated by newlines. The literals of a rule set's operators are found in it
 in one pass (``occurrences``), and regexes run only on the utterances holding their literals
 (bench/rules.py). Views are built lazily, so a view no rule uses costs nothing.
 """
@@ -33,11 +33,6 @@ class Joined:
 
     def position(self, offset: int) -> int:
         return bisect_right(self.starts, offset) - 1
-
-    def line(self, offset: int) -> tuple[int, int]:
-        """Character range of the utterance holding ``offset`` (without its SEP)."""
-        p = self.position(offset)
-        return self.bounds(p, p + 1)
 
     def bounds(self, lo: int, hi: int) -> tuple[int, int]:
         """Character range covering positions ``lo``..``hi-1``."""

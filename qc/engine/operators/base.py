@@ -124,7 +124,7 @@ class Operator(Node):
         return node
 
     def share(self, literals: LiteralIndex) -> None:
-        """Add the literals this operator scans for to the index shared by its rule file."""
+        """Add the literals this operator scans for to the index shared by its rule set."""
 
     def child(self, name: str) -> Node:
         return self.children[name]

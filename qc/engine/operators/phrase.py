@@ -187,7 +187,7 @@ class Phrase(SearchOperator):
         if params.fuzzy:
             self.view = "pinyin"
             self.canon = {pinyin(v): t for v, t in self.canon.items()}
-        # Literal variants are found by the index shared with the rule file's other operators;
+        # Literal variants are found by the index shared with the rule set's other operators;
         # one-syllable wildcards (max_mismatch) need a pattern.
         self.share(LiteralIndex())
         self.wildcards = re.compile(self._wildcards()) if params.max_mismatch else None
