@@ -99,8 +99,14 @@ def walk(root: Node) -> Iterator[Node]:
 class Compiler:
     """Compiles conditions, reporting problems to ``sink``."""
 
-    def __init__(self, sink: ProblemSink, literals: LiteralIndex | None = None) -> None:
+    def __init__(
+        self,
+        sink: ProblemSink,
+        literals: LiteralIndex | None = None,
+        pieces: dict[str, str] | None = None,
+    ) -> None:
         self.sink = sink
+        self.pieces = pieces or {}  # the file's named regex pieces ({{name}} in a pattern)
         # shared by the text operators it compiles (from the loader: by the whole rule set)
         self.literals = literals if literals is not None else LiteralIndex()
 

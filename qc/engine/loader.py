@@ -72,14 +72,16 @@ def read_pack(
         sink.add((), "a rule file is a mapping with pack: and rules:", line=1)
         return [], sink.problems
     terms: tuple[str, ...] = ()
+    pieces: dict[str, str] = {}
     try:
-        terms = tuple(PackSpec.model_validate(dict(data)).key_terms)
+        spec = PackSpec.model_validate(dict(data))
+        terms, pieces = tuple(spec.key_terms), spec.patterns
     except ValidationError as err:
         sink.add_validation(err, (), PackSpec)
     pack = data.get("pack") if isinstance(data.get("pack"), str) else None
     section = data.get("section") if isinstance(data.get("section"), str) else None
     raw_rules: list[Any] = data["rules"] if isinstance(data.get("rules"), list) else []
-    compiler = Compiler(sink, literals)
+    compiler = Compiler(sink, literals, pieces)
     rules: list[CompiledRule] = []
     seen: dict[str, int] = {}
     for i, raw in enumerate(raw_rules):

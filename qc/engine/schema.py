@@ -7,9 +7,9 @@ group by it, so a rule cannot invent a category.
 
 from __future__ import annotations
 
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Category = Literal[
     "greeting", "identity_verification", "closing", "mandatory_disclosure", "prohibited_promise",
@@ -23,6 +23,7 @@ SEVERITIES: tuple[str, ...] = get_args(Severity)
 Label = Literal["negative", "neutral", "positive", "empathetic", "rude"]
 ID_PATTERN = r"^[a-z][a-z0-9_-]*(?:\.[a-z0-9_-]+)+$"
 PACK_PATTERN = r"^[a-z][a-z0-9_-]*(?:\.[a-z0-9_-]+)*$"
+PIECE_NAME = r"^[a-z][a-z0-9_]*$"
 
 
 class Strict(BaseModel):
@@ -122,5 +123,9 @@ class PackSpec(Strict):
     description: str = Field(default="", description="what the pack covers")
     key_terms: list[str] = Field(
         default_factory=list, description="domain terms offered to the ASR as vocabulary bias"
+    )
+    patterns: dict[Annotated[str, StringConstraints(pattern=PIECE_NAME)], str] = Field(
+        default_factory=dict,
+        description="named regex pieces, used in this file's regex patterns as {{name}}",
     )
     rules: list[Any] = Field(description="the rules (each validated as a rule)")

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from qc.engine import RuleSetHolder, check_ruleset, load_ruleset
+from qc.engine.context import EvalContext
 from qc.errors import RuleError
-from tests.engine.conftest import rule_yaml
+from tests.engine.conftest import make_call, rule_yaml
 
 GOOD = rule_yaml("{phrase: {any: [您好]}}")
 
@@ -234,3 +235,22 @@ def test_missing_directory(tmp_path: Path) -> None:
 def test_key_terms_from_packs(write_rules: Any) -> None:
     root = write_rules({"t.yaml": "key_terms: [工号, 逾期]\n" + GOOD})
     assert load_ruleset(root).key_terms == ("工号", "逾期")
+
+
+def test_named_regex_pieces_expand_in_patterns(write_rules: Any) -> None:
+    pack = "patterns: {not_negated: '(?<!(不会|没有)[^\\n]{0,4})'}\n" + rule_yaml(
+        "{regex: {pattern: '{{not_negated}}(上门|去你家)'}}"
+    )
+    rule = load_ruleset(write_rules({"t.yaml": pack})).rules[0]
+    calls = {"我们明天就上门": True, "我们不会上门的": False}
+    for text, hit in calls.items():
+        ctx = EvalContext(make_call(("agent", text)))
+        ctx.begin_rule()
+        assert rule.when.evaluate(ctx).matched is hit, text
+
+
+def test_unknown_regex_piece_is_a_load_error(write_rules: Any) -> None:
+    pack = "patterns: {neg: '(?<!不)'}\n" + rule_yaml("{regex: {pattern: '{{negation}}会'}}")
+    _, problems = check_ruleset(write_rules({"t.yaml": pack}))
+    assert [p.message for p in problems] == ["unknown pattern piece {{negation}}"]
+    assert "neg" in problems[0].hint and problems[0].line == 8

@@ -8,7 +8,7 @@ Uses the ``regex`` module because it takes ``timeout=``: user-written patterns s
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import regex
 from pydantic import Field
@@ -22,11 +22,23 @@ from qc.engine.literals import (
     required_literals,
     uncaptured,
 )
-from qc.engine.operators.base import MAX_FOUND, ParamError, RuleTimeout, ScopeParams, SearchOperator
+from qc.engine.operators.base import (
+    MAX_FOUND,
+    Node,
+    ParamError,
+    RuleTimeout,
+    ScopeParams,
+    SearchOperator,
+)
 from qc.engine.outcome import NO_MATCH, Found, Outcome
 from qc.engine.views import SEP
 
+if TYPE_CHECKING:
+    from qc.engine.conditions import Compiler
+    from qc.engine.problems import Path
+
 _LONG_DIGITS = regex.compile(r"\d{6,}")
+_PIECE = regex.compile(r"\{\{([a-z][a-z0-9_]*)\}\}")  # a named piece of the rule file
 
 
 class RegexParams(ScopeParams):
@@ -89,6 +101,23 @@ class Regex(SearchOperator):
         except regex.error as err:
             raise ParamError("pattern", f"invalid regular expression: {err}") from None
         self.share(LiteralIndex())
+
+    @classmethod
+    def build(cls, raw: Any, path: Path, compiler: Compiler) -> Node | None:
+        """Expands the rule file's named pieces (``{{name}}``, from its ``patterns:``) first."""
+        if isinstance(raw, dict) and isinstance(raw.get("pattern"), str):
+            names = {m.group(1) for m in _PIECE.finditer(raw["pattern"])}
+            if unknown := sorted(names - compiler.pieces.keys()):
+                defined = ", ".join(sorted(compiler.pieces)) or "none"
+                compiler.sink.add(
+                    (*path, "pattern"),
+                    f"unknown pattern piece {{{{{unknown[0]}}}}}",
+                    f"pieces defined in this file's patterns: {defined}",
+                )
+                return None
+            expanded = _PIECE.sub(lambda m: compiler.pieces[m.group(1)], raw["pattern"])
+            raw = {**raw, "pattern": expanded}
+        return super().build(raw, path, compiler)
 
     def share(self, literals: LiteralIndex) -> None:
         self.index, self.slot = literals, literals.add(self.prefilter or ())
