@@ -21,14 +21,9 @@ from qc.engine.backtest import backtest, read_labels
 from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
-LEFT_OUT = {
-    "blind2_calls",
-    "blind16_calls",
-    "blind25_calls",
-    "blind30_calls",
-    "blind31_calls",
-}  # outbound-only notice; unseen
-FLOOR = {"blind27_calls": 0.88}
+LEFT_OUT = {"blind2_calls", "blind16_calls", "blind25_calls"}  # outbound-only notice; unseen
+# Sets whose remaining false positives are labeller judgement calls (README of bench/data)
+FLOOR = {"blind27_calls": 0.88, "blind30_calls": 0.86, "blind31_calls": 0.88}
 SETS = sorted(
     p for p in (ROOT / "bench" / "data").glob("blind*_calls.jsonl") if p.stem not in LEFT_OUT
 )
