@@ -1,0 +1,46 @@
+"""Pool the written sets' first runs: what the rules scored on calls nobody had read yet.
+
+    .venv/bin/python bench/first_runs.py [--since 13]
+
+Each set's section in bench/data/README.md records its "First run": `qc rules backtest --json`
+before anyone read the calls, as "micro precision P (TP tp, FP fp), recall R (FN fn)". This
+prints those runs and their micro-averaged pool from blind<since> on (README, "Accuracy").
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+README = Path(__file__).resolve().parent / "data" / "README.md"
+FIRST_RUN = re.compile(
+    r"\*\*First run\*\* \(`qc rules backtest --labels bench/data/blind(\d+)_calls\.jsonl.*?"
+    r"\((\d+) tp, (\d+) fp\), recall [\d.]+ \((\d+) fn\)",
+    re.DOTALL,
+)
+
+
+def first_runs(text: str) -> dict[int, tuple[int, int, int]]:
+    """Set number → (tp, fp, fn) of its first run."""
+    flat = " ".join(text.split())
+    return {int(n): (int(tp), int(fp), int(fn)) for n, tp, fp, fn in FIRST_RUN.findall(flat)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--since", type=int, default=13, help="first set number to pool")
+    args = parser.parse_args()
+    runs = {n: r for n, r in sorted(first_runs(README.read_text("utf-8")).items()) if n >= args.since}
+    print("| set | tp | fp | fn | precision | recall |\n|---|---|---|---|---|---|")
+    for n, (tp, fp, fn) in runs.items():
+        print(f"| blind{n} | {tp} | {fp} | {fn} | {tp / (tp + fp):.2f} | {tp / (tp + fn):.2f} |")
+    tp, fp, fn = (sum(r[k] for r in runs.values()) for k in range(3))
+    print(
+        f"| **{len(runs)} sets** | {tp} | {fp} | {fn} | **{tp / (tp + fp):.3f}** "
+        f"| **{tp / (tp + fn):.3f}** |"
+    )
+
+
+if __name__ == "__main__":
+    main()
