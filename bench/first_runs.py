@@ -31,7 +31,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--since", type=int, default=13, help="first set number to pool")
     args = parser.parse_args()
-    runs = {n: r for n, r in sorted(first_runs(README.read_text("utf-8")).items()) if n >= args.since}
+    every = first_runs(README.read_text("utf-8"))
+    runs = {n: every[n] for n in sorted(every) if n >= args.since}
     print("| set | tp | fp | fn | precision | recall |\n|---|---|---|---|---|---|")
     for n, (tp, fp, fn) in runs.items():
         print(f"| blind{n} | {tp} | {fp} | {fn} | {tp / (tp + fp):.2f} | {tp / (tp + fn):.2f} |")
