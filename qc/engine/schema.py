@@ -23,7 +23,7 @@ SEVERITIES: tuple[str, ...] = get_args(Severity)
 Label = Literal["negative", "neutral", "positive", "empathetic", "rude"]
 ID_PATTERN = r"^[a-z][a-z0-9_-]*(?:\.[a-z0-9_-]+)+$"
 PACK_PATTERN = r"^[a-z][a-z0-9_-]*(?:\.[a-z0-9_-]+)*$"
-PIECE_NAME = r"^[a-z][a-z0-9_]*$"
+PIECE_NAME = r"[a-z][a-z0-9_]*"  # a named regex piece of a pack (PackSpec.patterns)
 
 
 class Strict(BaseModel):
@@ -124,7 +124,7 @@ class PackSpec(Strict):
     key_terms: list[str] = Field(
         default_factory=list, description="domain terms offered to the ASR as vocabulary bias"
     )
-    patterns: dict[Annotated[str, StringConstraints(pattern=PIECE_NAME)], str] = Field(
+    patterns: dict[Annotated[str, StringConstraints(pattern=f"^{PIECE_NAME}$")], str] = Field(
         default_factory=dict,
         description="named regex pieces, used in this file's regex patterns as {{name}}",
     )

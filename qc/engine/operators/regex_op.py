@@ -31,6 +31,7 @@ from qc.engine.operators.base import (
     SearchOperator,
 )
 from qc.engine.outcome import NO_MATCH, Found, Outcome
+from qc.engine.schema import PIECE_NAME
 from qc.engine.views import SEP
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from qc.engine.problems import Path
 
 _LONG_DIGITS = regex.compile(r"\d{6,}")
-_PIECE = regex.compile(r"\{\{([a-z][a-z0-9_]*)\}\}")  # a named piece of the rule file
+_PIECE = regex.compile(r"\{\{(" + PIECE_NAME + r")\}\}")  # {{name}}: a piece of the rule file
 
 
 class RegexParams(ScopeParams):
@@ -111,7 +112,7 @@ class Regex(SearchOperator):
                 defined = ", ".join(sorted(compiler.pieces)) or "none"
                 compiler.sink.add(
                     (*path, "pattern"),
-                    f"unknown pattern piece {{{{{unknown[0]}}}}}",
+                    "unknown pattern piece {{" + unknown[0] + "}}",
                     f"pieces defined in this file's patterns: {defined}",
                 )
                 return None
