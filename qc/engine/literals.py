@@ -196,7 +196,10 @@ class LiteralIndex:
         """Slot → (start offset, word) of each of its words in ``text``, overlaps included."""
         if self._automaton is None:
             words = list(self._slots)
-            self._automaton = (ahocorasick_rs.AhoCorasick(words), words)
+            # A DFA: about 10 % fewer instructions per call than the default NFA (bench/rules.py),
+            # for some 40 ms and 16 MB more when the rule set loads.
+            dfa = ahocorasick_rs.Implementation.DFA
+            self._automaton = (ahocorasick_rs.AhoCorasick(words, implementation=dfa), words)
         automaton, words = self._automaton
         found: dict[int, list[tuple[int, str]]] = {}
         for k, start, _ in automaton.find_matches_as_indexes(text, overlapping=True):
