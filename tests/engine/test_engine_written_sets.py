@@ -25,7 +25,6 @@ LEFT_OUT = {
     "blind2_calls",
     "blind16_calls",
     "blind25_calls",
-    "blind43_calls",
     "blind44_calls",
 }  # blind2: outbound-only notice; others unseen
 # Sets whose remaining false positives are labeller judgement calls (README of bench/data)
