@@ -27,6 +27,7 @@ LEFT_OUT = {
     "blind25_calls",
     "blind44_calls",
     "blind45_calls",
+    "blind47_calls",
     "blind48_calls",
 }  # blind2: outbound-only notice; others unseen
 # Sets whose remaining false positives are labeller judgement calls (README of bench/data)
