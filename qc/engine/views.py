@@ -5,9 +5,9 @@
   ``qc.text.digits_view`` applied to each numeric run, so it agrees with the text stage.
 - ``pinyin``: the text view with every Chinese character replaced by one representative of its
   toneless syllable, so exact homophones (克服/客服, 宫号/工号) become the same string; 您 reads as
-  你 (phrases are written with one, speakers and ASR use either), and the retroflex initials
-  zh/ch/sh read as z/c/s, the commonest confusion of Whisper and of southern speakers
-  (不好意识 for 不好意思). Nasal finals are not folded: an/ang made 号环 match 好慌. Offsets
+  你 (phrases are written with one, speakers and ASR use either); 还 reads huan, as in 还款
+  (ASR writes 环款), not pypinyin's default hai; and the retroflex initials zh/ch/sh read as
+  z/c/s, the commonest confusion of Whisper and of southern speakers (不好意识 for 不好意思). Nasal finals are not folded: an/ang made 号环 match 好慌. Offsets
   stay identical to the text view and a fuzzy phrase matches by plain substring search.
 
 Character mapping goes through numpy lookup tables: ``str.translate`` costs about 250 ns per
@@ -52,6 +52,9 @@ def _compact_table() -> Table:
 
 # Syllables that fuzzy phrases treat as one: 您 (nin) as 你 (ni); zh/ch/sh as z/c/s (平翘舌).
 _FOLD = {"nin": "ni"}
+# Readings for the domain: 还 is read huan (还款, which ASR writes 环款 or 缓款), not pypinyin's
+# default hai.
+_READING = {"还": "huan"}
 
 
 def _toneless(reading: str) -> str:
@@ -71,7 +74,8 @@ def _pinyin_table() -> Table:
     for code in _CJK:
         readings = pinyin_dict.get(code)
         if readings:
-            table[code] = first.setdefault(_toneless(readings.split(",")[0]), code)
+            reading = _READING.get(chr(code)) or _toneless(readings.split(",")[0])
+            table[code] = first.setdefault(reading, code)
     return table
 
 

@@ -17,6 +17,7 @@ GREETING = make_call(
     (A, "感谢您的来电，再见。"),
 )
 HOMOPHONES = make_call((A, "您好，长城银行信用卡克服，宫号幺零二三。"), (C, "我于七了。"))
+REPAY = make_call((C, "下周一我就环款。"),)  # 还款 written by ASR as 环款 (huan)
 
 PHRASES = [
     pytest.param("phrase: {any: [工号, 编号]}", GREETING, [0], id="any"),
@@ -49,6 +50,9 @@ PHRASES = [
         "phrase: {any: [逾期], fuzzy: pinyin, role: customer}", HOMOPHONES, [1], id="fuzzy-yuqi"
     ),
     pytest.param("phrase: {any: [信用卡客户], fuzzy: pinyin}", HOMOPHONES, None, id="fuzzy-strict"),
+    pytest.param(
+        "phrase: {any: [还款], fuzzy: pinyin, role: customer}", REPAY, [0], id="fuzzy-huan"
+    ),
     pytest.param(
         "phrase: {any: [信用卡客户], fuzzy: pinyin, max_mismatch: 1}",
         HOMOPHONES,
