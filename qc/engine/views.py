@@ -7,8 +7,9 @@
   toneless syllable, so exact homophones (克服/客服, 宫号/工号) become the same string; 您 reads as
   你 (phrases are written with one, speakers and ASR use either); 还 reads huan, as in 还款
   (ASR writes 环款), not pypinyin's default hai; and the retroflex initials zh/ch/sh read as
-  z/c/s, the commonest confusion of Whisper and of southern speakers (不好意识 for 不好意思). Nasal finals are not folded: an/ang made 号环 match 好慌. Offsets
-  stay identical to the text view and a fuzzy phrase matches by plain substring search.
+  z/c/s, the commonest confusion of Whisper and of southern speakers (不好意识 for 不好意思).
+  Nasal finals are not folded: an/ang made 号环 match 好慌. Offsets stay identical to the text
+  view and a fuzzy phrase matches by plain substring search.
 
 Character mapping goes through numpy lookup tables: ``str.translate`` costs about 250 ns per
 Chinese character, which alone took half the 5 ms budget of a 10-minute call (bench/rules.py).
