@@ -17,9 +17,8 @@ GREETING = make_call(
     (A, "感谢您的来电，再见。"),
 )
 HOMOPHONES = make_call((A, "您好，长城银行信用卡克服，宫号幺零二三。"), (C, "我于七了。"))
-REPAY = make_call(
-    (C, "下周一我就环款。"),
-)  # 还款 written by ASR as 环款 (huan)
+# 还款 as ASR writes it, 环款: the pinyin view reads 还 as huan
+REPAY = make_call((C, "下周一我就环款。"))
 
 PHRASES = [
     pytest.param("phrase: {any: [工号, 编号]}", GREETING, [0], id="any"),
