@@ -1,13 +1,13 @@
 """The shipped packs keep their precision and recall on the studied written call sets.
 
-Every set in bench/data was measured once blind and then studied (bench/data/README.md), so
-these are regression floors, not a measure of generalisation: a rule change that loses calls the
-packs already get right fails here. The floors sit a little under today's figures (README
+Each studied set in bench/data was measured once blind and then studied (bench/data/README.md),
+so these are regression floors, not a measure of generalisation: a rule change that loses calls
+the packs already get right fails here. The floors sit a little under today's figures (README
 "Rules: samples and blind sets"). Left out: blind2, whose writer required the recording notice on
-outbound calls only (the packs require it on every call), and the set not yet studied, which is a
-measure of generalisation rather than a floor (bench/data/README.md says which). blind27, the
-last set studied, keeps false positives on judgement calls (the sentiment and tone models on a
-long call, a customer asking for the agent's 工号): its precision floor is 0.88.
+outbound calls only (the packs require it on every call), and the sets never read, which measure
+generalisation rather than set a floor (bench/data/README.md, "Status"). blind27, blind30 and
+blind31 keep false positives on judgement calls (the sentiment and tone models on long calls),
+so their precision floors are lower.
 """
 
 from __future__ import annotations
