@@ -50,7 +50,8 @@ class _Shared:
 
 
 class EvalContext:
-    """Per-call state shared by all rules. ``window`` restricts text scopes (the scope operator)."""
+    """Per-call state shared by all rules. ``window`` restricts text scopes (the scope operator);
+    ``hidden`` utterances read as empty to the text operators (the excluding operator)."""
 
     def __init__(
         self,
@@ -60,12 +61,14 @@ class EvalContext:
         regex_timeout_s: float = 0.25,
         _shared: _Shared | None = None,
         window: tuple[int, int] | None = None,
+        hidden: frozenset[int] = frozenset(),
     ) -> None:
         self.transcript = transcript
         self.features = features or Features()
         self.utterances = transcript.utterances
         self.metrics = transcript.metrics
         self.window = window
+        self.hidden = hidden
         self._s = _shared or _Shared(regex_timeout_s)
 
     # --- time limits ------------------------------------------------------------------------
@@ -79,7 +82,19 @@ class EvalContext:
     def restricted(self, lo: int, hi: int) -> EvalContext:
         if self.window:
             lo, hi = max(lo, self.window[0]), min(hi, self.window[1])
-        return EvalContext(self.transcript, self.features, _shared=self._s, window=(lo, hi))
+        return EvalContext(
+            self.transcript, self.features, _shared=self._s, window=(lo, hi), hidden=self.hidden
+        )
+
+    def hiding(self, positions: frozenset[int]) -> EvalContext:
+        """This context with the utterances at ``positions`` read as empty by the text operators."""
+        return EvalContext(
+            self.transcript,
+            self.features,
+            _shared=self._s,
+            window=self.window,
+            hidden=self.hidden | positions,
+        )
 
     def cached(self, key: Any, make: Any) -> Any:
         cache = self._s.cache
@@ -135,19 +150,27 @@ class EvalContext:
 
     # --- views ------------------------------------------------------------------------------
     def views(self, view: str) -> list[str]:
-        """One view of every utterance (built in one pass on first use)."""
-        return self.cached(("views", view), lambda: self._views(view))  # type: ignore[no-any-return]
+        """One view of every utterance (built in one pass on first use); hidden ones are empty."""
+        every = self.cached(("views", view), lambda: self._views(view))
+        if not self.hidden:
+            return every  # type: ignore[no-any-return]
+        return self.cached(  # type: ignore[no-any-return]
+            ("views", view, self.hidden),
+            lambda: ["" if i in self.hidden else v for i, v in enumerate(every)],
+        )
 
     def _views(self, view: str) -> list[str]:
         if view == "text":
             return text_views([u.text for u in self.utterances])
-        return FROM_TEXT[view](SEP.join(self.views("text"))).split(SEP)
+        text = self.cached(("views", "text"), lambda: self._views("text"))  # never hidden here
+        return FROM_TEXT[view](SEP.join(text)).split(SEP)
 
     def view(self, view: str, i: int) -> str:
         return self.views(view)[i]
 
     def joined(self, view: str, role: str) -> Joined:
-        return self.cached(("joined", view, role), lambda: self._join(view, role))  # type: ignore[no-any-return]
+        key = ("joined", view, role, self.hidden)
+        return self.cached(key, lambda: self._join(view, role))  # type: ignore[no-any-return]
 
     def _join(self, view: str, role: str) -> Joined:
         idx = self.role_indices(role)
@@ -162,7 +185,8 @@ class EvalContext:
     def occurrences(self, index: LiteralIndex, slot: int, view: str, role: str) -> list[Hit]:
         """(start, word) of each of ``slot``'s words in the joined ``view`` of ``role``'s speech."""
         scans = self.cached(
-            ("scan", index, view, role), lambda: index.scan(self.joined(view, role).text)
+            ("scan", index, view, role, self.hidden),
+            lambda: index.scan(self.joined(view, role).text),
         )
         return scans.get(slot, [])  # type: ignore[no-any-return]
 

@@ -273,6 +273,57 @@ def test_scope(cond: str, matched: bool) -> None:
     assert run_condition(cond, GREETING).matched is matched
 
 
+SURVEY = make_call(
+    ("agent", "您好，这里是回访中心，工号1234，本次通话录音。"),
+    ("agent", "办理的时候有没有人跟您说过包您能批下来？"),
+    ("customer", "没有，都是我自己在App上点的。"),
+    ("agent", "好的，提醒您任何人问验证码都不要给。"),
+)
+_QUESTION = "where: {regex: {role: agent, pattern: '有没有[^\\n]{0,12}(说过|讲过)'}}"
+
+
+@pytest.mark.parametrize(
+    ("cond", "utterances"),
+    [
+        pytest.param("phrase: {any: [包您能批]}", [1], id="without"),
+        pytest.param(
+            f"excluding: {{{_QUESTION}, of: {{phrase: {{any: [包您能批]}}}}}}", None, id="left-out"
+        ),
+        pytest.param(
+            f"excluding: {{{_QUESTION}, of: {{phrase: {{any: [包您能批, 验证码]}}}}}}",
+            [3],
+            id="elsewhere-still-counts",
+        ),
+        pytest.param(
+            f"excluding: {{{_QUESTION}, of: {{all: [{{phrase: {{any: [包您能批]}}}}, "
+            f"{{absence: {{of: {{phrase: {{any: [年化]}}}}}}}}]}}}}",
+            None,
+            id="all-fails-as-a-whole",
+        ),
+        pytest.param(
+            "excluding: {where: {phrase: {any: [没有的词]}}, of: {phrase: {any: [包您能批]}}}",
+            [1],
+            id="nothing-left-out",
+        ),
+    ],
+)
+def test_excluding(cond: str, utterances: list[int] | None) -> None:
+    out = run_condition(cond, SURVEY)
+    assert out.matched is (utterances is not None)
+    assert [f.utterance for f in out.found if f.evidence.matched] == (utterances or [])
+
+
+def test_excluding_keeps_the_plain_search_cached_apart() -> None:
+    """The same search inside and outside an ``excluding`` gives each its own answer."""
+    cond = f"""
+    any:
+      - phrase: {{any: [包您能批]}}
+      - excluding: {{{_QUESTION}, of: {{phrase: {{any: [包您能批]}}}}}}
+    """
+    out = run_condition(cond, SURVEY)
+    assert [f.utterance for f in out.found] == [1]
+
+
 TIMED = make_call(
     {"agent": "您好，请问有什么可以帮您？", "start_s": 0.5, "end_s": 3.0},
     {"customer": "我想查一下上个月的账单明细。", "start_s": 3.5, "end_s": 6.0},

@@ -13,6 +13,7 @@ from qc.engine.operators.before import Before
 from qc.engine.operators.count import Count
 from qc.engine.operators.empathy_gap import EmpathyGap
 from qc.engine.operators.entity import Entity
+from qc.engine.operators.excluding import Excluding
 from qc.engine.operators.followed_by import FollowedBy
 from qc.engine.operators.metric import Metric
 from qc.engine.operators.phrase import Phrase
@@ -31,6 +32,7 @@ OPERATORS: dict[str, type[Operator]] = {
     "before": Before,
     "followed_by": FollowedBy,
     "scope": Scope,
+    "excluding": Excluding,
     "metric": Metric,
     "sentiment": Sentiment,
     "tone": Tone,

@@ -150,7 +150,8 @@ class SearchOperator(Operator):
         self.key = (self.name, params.model_dump_json())
 
     def evaluate(self, ctx: EvalContext) -> Outcome:
-        return ctx.cached((self.key, ctx.window), lambda: self.search(ctx))  # type: ignore[no-any-return]
+        key = (self.key, ctx.window, ctx.hidden)
+        return ctx.cached(key, lambda: self.search(ctx))  # type: ignore[no-any-return]
 
     @abstractmethod
     def search(self, ctx: EvalContext) -> Outcome: ...
