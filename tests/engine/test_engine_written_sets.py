@@ -5,9 +5,9 @@ so these are regression floors, not a measure of generalisation: a rule change t
 the packs already get right fails here. The floors sit a little under today's figures (README
 "Rules: samples and blind sets"). Left out: blind2, whose writer required the recording notice on
 outbound calls only (the packs require it on every call), and the sets never read, which measure
-generalisation rather than set a floor (bench/data/README.md, "Status"). blind27, blind30 and
-blind31 keep false positives on judgement calls (the sentiment and tone models on long calls),
-so their precision floors are lower.
+generalisation rather than set a floor (bench/data/README.md, "Status"). blind27, blind30,
+blind31 and blind59 keep false positives on judgement calls (the sentiment and tone models on
+long calls; elderly customers' worry), so their precision floors are lower.
 """
 
 from __future__ import annotations
@@ -31,21 +31,9 @@ LEFT_OUT = {
     "blind48_calls",
     "blind49_calls",
     "blind50_calls",
-    "blind53_calls",
-    "blind54_calls",
-    "blind51_calls",
-    "blind52_calls",
-    "blind58_calls",
-    "blind56_calls",
-    "blind55_calls",
-    "blind57_calls",
-    "blind62_calls",
-    "blind60_calls",
-    "blind61_calls",
-    "blind59_calls",
 }  # blind2: outbound-only notice; others unseen
 # Sets whose remaining false positives are labeller judgement calls (README of bench/data)
-FLOOR = {"blind27_calls": 0.88, "blind30_calls": 0.86, "blind31_calls": 0.88}
+FLOOR = {"blind27_calls": 0.88, "blind30_calls": 0.86, "blind31_calls": 0.88, "blind59_calls": 0.88}
 SETS = sorted(
     p for p in (ROOT / "bench" / "data").glob("blind*_calls.jsonl") if p.stem not in LEFT_OUT
 )
