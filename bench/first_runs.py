@@ -4,7 +4,8 @@
 
 Each set's section in bench/data/README.md records its "First run": `qc rules backtest --json`
 before anyone read the calls, as "micro precision P (TP tp, FP fp), recall R (FN fn)". This
-prints those runs and their micro-averaged pool from blind<since> to blind<until> (README, "Accuracy").
+prints those runs and their micro-averaged pool from blind<since> to blind<until> (README,
+"Accuracy").
 """
 
 from __future__ import annotations
