@@ -6,8 +6,8 @@ the packs already get right fails here. The floors sit a little under today's fi
 "Rules: samples and blind sets"). Left out: blind2, whose writer required the recording notice on
 outbound calls only (the packs require it on every call), and the sets never read, which measure
 generalisation rather than set a floor (bench/data/README.md, "Status"). blind27, blind30,
-blind31 and blind59 keep false positives on judgement calls (the sentiment and tone models on
-long calls; elderly customers' worry), so their precision floors are lower.
+blind31, blind59 and blind70 keep false positives on judgement calls (the sentiment and tone
+models on long calls; elderly customers' worry), so their precision floors are lower.
 """
 
 from __future__ import annotations
@@ -35,13 +35,13 @@ LEFT_OUT = {
     "blind63_calls",
     "blind64_calls",
     "blind65_calls",
-    "blind70_calls",
-    "blind67_calls",
-    "blind68_calls",
-    "blind69_calls",
+    "blind71_calls",
+    "blind72_calls",
+    "blind73_calls",
+    "blind74_calls",
 }  # blind2: outbound-only notice; others unseen
 # Sets whose remaining false positives are labeller judgement calls (README of bench/data)
-FLOOR = {"blind27_calls": 0.88, "blind30_calls": 0.86, "blind31_calls": 0.88, "blind59_calls": 0.88}
+FLOOR = {"blind27_calls": 0.88, "blind30_calls": 0.86, "blind31_calls": 0.88, "blind59_calls": 0.88, "blind70_calls": 0.88}
 SETS = sorted(
     p for p in (ROOT / "bench" / "data").glob("blind*_calls.jsonl") if p.stem not in LEFT_OUT
 )
