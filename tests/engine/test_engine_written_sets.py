@@ -41,7 +41,13 @@ LEFT_OUT = {
     "blind74_calls",
 }  # blind2: outbound-only notice; others unseen
 # Sets whose remaining false positives are labeller judgement calls (README of bench/data)
-FLOOR = {"blind27_calls": 0.88, "blind30_calls": 0.86, "blind31_calls": 0.88, "blind59_calls": 0.88, "blind70_calls": 0.88}
+FLOOR = {
+    "blind27_calls": 0.88,
+    "blind30_calls": 0.86,
+    "blind31_calls": 0.88,
+    "blind59_calls": 0.88,
+    "blind70_calls": 0.88,
+}
 SETS = sorted(
     p for p in (ROOT / "bench" / "data").glob("blind*_calls.jsonl") if p.stem not in LEFT_OUT
 )
