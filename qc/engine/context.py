@@ -82,18 +82,15 @@ class EvalContext:
     def restricted(self, lo: int, hi: int) -> EvalContext:
         if self.window:
             lo, hi = max(lo, self.window[0]), min(hi, self.window[1])
-        return EvalContext(
-            self.transcript, self.features, _shared=self._s, window=(lo, hi), hidden=self.hidden
-        )
+        return self._derive((lo, hi), self.hidden)
 
     def hiding(self, positions: frozenset[int]) -> EvalContext:
         """This context with the utterances at ``positions`` read as empty by the text operators."""
+        return self._derive(self.window, self.hidden | positions)
+
+    def _derive(self, window: tuple[int, int] | None, hidden: frozenset[int]) -> EvalContext:
         return EvalContext(
-            self.transcript,
-            self.features,
-            _shared=self._s,
-            window=self.window,
-            hidden=self.hidden | positions,
+            self.transcript, self.features, _shared=self._s, window=window, hidden=hidden
         )
 
     def cached(self, key: Any, make: Any) -> Any:
@@ -150,20 +147,23 @@ class EvalContext:
 
     # --- views ------------------------------------------------------------------------------
     def views(self, view: str) -> list[str]:
-        """One view of every utterance (built in one pass on first use); hidden ones are empty."""
-        every = self.cached(("views", view), lambda: self._views(view))
+        """One view of every utterance, hidden ones empty."""
+        every = self._every(view)
         if not self.hidden:
-            return every  # type: ignore[no-any-return]
+            return every
         return self.cached(  # type: ignore[no-any-return]
             ("views", view, self.hidden),
             lambda: ["" if i in self.hidden else v for i, v in enumerate(every)],
         )
 
+    def _every(self, view: str) -> list[str]:
+        """One view of every utterance, none hidden (built in one pass on first use)."""
+        return self.cached(("views", view), lambda: self._views(view))  # type: ignore[no-any-return]
+
     def _views(self, view: str) -> list[str]:
         if view == "text":
             return text_views([u.text for u in self.utterances])
-        text = self.cached(("views", "text"), lambda: self._views("text"))  # never hidden here
-        return FROM_TEXT[view](SEP.join(text)).split(SEP)
+        return FROM_TEXT[view](SEP.join(self._every("text"))).split(SEP)
 
     def view(self, view: str, i: int) -> str:
         return self.views(view)[i]

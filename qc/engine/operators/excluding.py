@@ -40,8 +40,5 @@ class Excluding(Operator):
     def evaluate(self, ctx: EvalContext) -> Outcome:
         return self.child("of").evaluate(self._without(ctx))
 
-    def roles(self) -> frozenset[str]:
-        return self.child("of").roles() | self.child("where").roles()
-
     def region(self, ctx: EvalContext) -> list[int]:
         return self.child("of").region(self._without(ctx))
