@@ -186,7 +186,7 @@ class EvalContext:
         """(start, word) of each of ``slot``'s words in the joined ``view`` of ``role``'s speech."""
         scans = self.cached(
             ("scan", index, view, role, self.hidden),
-            lambda: index.scan(self.joined(view, role).text),
+            lambda: index.scan(self.joined(view, role).text, view),
         )
         return scans.get(slot, [])  # type: ignore[no-any-return]
 

@@ -33,6 +33,7 @@ from typing import Any
 import ahocorasick_rs
 
 Strings = frozenset[str]
+_Automaton = tuple[ahocorasick_rs.AhoCorasick, list[str], list[list[int]]]  # words, slots
 MAX_STRINGS = 64  # a larger exact set is given up (its requirement is still kept)
 _EMPTY: Strings = frozenset({""})
 #: ``first_chars`` reports ``\d`` as this one member (a class escape, not a character)
@@ -170,41 +171,46 @@ def _usable(strings: Strings | None) -> Strings | None:
 class LiteralIndex:
     """Literal strings of many operators, found together in one pass over a text.
 
-    Each operator registers its words under a slot (``add``). Operators compiled together (a
-    rule set) share one index; the evaluation context caches each joined view's scan, so a call
-    costs one pass per view and role, not one per operator, and each operator reads only its
-    own hits. Compare by identity: the index is a cache key.
+    Each operator registers its words under a slot (``add``), for the view it searches. Operators
+    compiled together (a rule set) share one index; the evaluation context caches each joined
+    view's scan, so a call costs one pass per view and role, not one per operator, and each
+    operator reads only its own hits. Each view has an automaton of its own words: the pinyin
+    view's homophone spellings are not looked for in the text view, and the smaller automata
+    stay in the processor's cache (bench/rules.py). Compare by identity: the index is a cache key.
     """
 
     def __init__(self) -> None:
-        self._slots: dict[str, list[int]] = {}  # word → the slots that asked for it
+        self._slots: dict[str, dict[str, list[int]]] = {}  # view → word → the slots asking for it
         self._count = 0
-        self._automaton: tuple[ahocorasick_rs.AhoCorasick, list[str]] | None = None
+        self._automata: dict[str, _Automaton] = {}
 
     def __deepcopy__(self, memo: dict[int, Any]) -> LiteralIndex:
         return self  # copied operators (bench/rules.py) still share their rule set's index
 
-    def add(self, words: Iterable[str]) -> int:
-        """Register ``words``; returns the slot under which ``scan`` reports them."""
+    def add(self, words: Iterable[str], view: str = "text") -> int:
+        """Register ``words`` searched in ``view``; returns the slot ``scan`` reports them under."""
         slot, self._count = self._count, self._count + 1
+        slots = self._slots.setdefault(view, {})
         for word in set(words):
-            self._slots.setdefault(word, []).append(slot)
-        self._automaton = None
+            slots.setdefault(word, []).append(slot)
+        self._automata.pop(view, None)
         return slot
 
-    def scan(self, text: str) -> dict[int, list[tuple[int, str]]]:
+    def scan(self, text: str, view: str = "text") -> dict[int, list[tuple[int, str]]]:
         """Slot → (start offset, word) of each of its words in ``text``, overlaps included."""
-        if self._automaton is None:
-            words = list(self._slots)
+        if view not in self._automata:
+            words = list(self._slots.get(view, {}))
             # A DFA: the scan takes 0.35 M instructions per 10-minute call instead of the default
             # NFA's 0.9 M (callgrind), for some 40 ms and 16 MB more when the rule set loads.
             dfa = ahocorasick_rs.Implementation.DFA
-            self._automaton = (ahocorasick_rs.AhoCorasick(words, implementation=dfa), words)
-        automaton, words = self._automaton
+            automaton = ahocorasick_rs.AhoCorasick(words, implementation=dfa)
+            self._automata[view] = (automaton, words, [self._slots[view][w] for w in words])
+        automaton, words, slots = self._automata[view]
         found: dict[int, list[tuple[int, str]]] = {}
         for k, start, _ in automaton.find_matches_as_indexes(text, overlapping=True):
-            for slot in self._slots[words[k]]:
-                found.setdefault(slot, []).append((start, words[k]))
+            hit = (start, words[k])
+            for slot in slots[k]:
+                found.setdefault(slot, []).append(hit)
         return found
 
 

@@ -208,7 +208,7 @@ class Phrase(SearchOperator):
         self.need = len(self.terms) if params.all else (params.min or 1)
 
     def share(self, literals: LiteralIndex) -> None:
-        self.index, self.slot = literals, literals.add(self.canon)
+        self.index, self.slot = literals, literals.add(self.canon, self.view)
 
     def _wildcards(self) -> str:
         """Each variant, and each of 3 or more characters with one syllable wildcarded."""

@@ -121,7 +121,7 @@ class Regex(SearchOperator):
         return super().build(raw, path, compiler)
 
     def share(self, literals: LiteralIndex) -> None:
-        self.index, self.slot = literals, literals.add(self.prefilter or ())
+        self.index, self.slot = literals, literals.add(self.prefilter or (), self.p.view)
 
     def describe(self) -> str:
         return f"/{self.p.pattern}/"
