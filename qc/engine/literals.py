@@ -5,7 +5,8 @@
   runs on utterances where one of those strings occurs. The packs' patterns are long
   alternations with lookbehinds that the ``regex`` module tries at every position. The analysis
   is conservative: anything it does not understand gives None, and the regex then runs
-  everywhere.
+  everywhere. ``requirement(pattern)`` adds the lead, the most characters a match can start
+  before its required string, so the regex starts there instead of at the utterance's start.
 - ``first_chars(pattern)``: the characters a match can start with; the regex operator puts a
   lookahead for them in front, so leading lookbehinds do not run at every position.
 - ``alternation(words)``: a trie-shaped pattern for many literals (phrase exclusions).
@@ -33,6 +34,8 @@ from typing import Any
 import ahocorasick_rs
 
 Strings = frozenset[str]
+Need = tuple[Strings, int | None]  # strings a match contains, and the most characters before one
+Analysis = tuple[Strings | None, Need | None, int | None]  # exact strings, need, most characters
 _Automaton = tuple[ahocorasick_rs.AhoCorasick, list[str], list[list[int]]]  # words, slots
 MAX_STRINGS = 64  # a larger exact set is given up (its requirement is still kept)
 _EMPTY: Strings = frozenset({""})
@@ -45,11 +48,21 @@ _GLOBAL_FLAGS = re.compile(r"\(\?[a-zA-Z]+\)")
 
 def required_literals(pattern: str) -> Strings | None:
     """Strings of which every match of ``pattern`` contains one (lower-cased), or None."""
+    found = requirement(pattern)
+    return found[0] if found else None
+
+
+def requirement(pattern: str) -> tuple[Strings, int | None] | None:
+    """``required_literals`` and the lead: in every match, one of the strings starts at most
+    that many characters after the match's start (None: no bound). A regex then starts its
+    search in an utterance at the first such string less the lead, not at the utterance's start.
+    """
     tree = _parse(pattern)
     if tree is None:
         return None
-    _, needed = _sequence(tree)
-    return _usable(needed)
+    _, needed, _ = _sequence(tree)
+    strings = _usable(needed[0]) if needed else None
+    return (strings, needed[1]) if needed and strings else None
 
 
 def first_chars(pattern: str) -> Strings | None:
@@ -244,17 +257,25 @@ def _quality(strings: Strings) -> tuple[int, int]:
     return (min(len(s) for s in strings), -len(strings))
 
 
-def _better(a: Strings | None, b: Strings | None) -> Strings | None:
+def _better(a: Need | None, b: Need | None) -> Need | None:
     if a is None:
         return b
     if b is None:
         return a
-    return a if _quality(a) >= _quality(b) else b
+    return a if _quality(a[0]) >= _quality(b[0]) else b
 
 
-def _nonempty(strings: Strings | None) -> Strings | None:
-    """A set usable as a requirement: one that cannot be satisfied by the empty string."""
-    return strings if strings and "" not in strings else None
+def _need(strings: Strings | None, lead: int | None) -> Need | None:
+    """A requirement found ``lead`` characters in, if the strings cannot all be empty."""
+    return (strings, lead) if strings and "" not in strings else None
+
+
+def _plus(a: int | None, b: int | None) -> int | None:
+    return a + b if a is not None and b is not None else None
+
+
+def _most(a: int | None, b: int | None) -> int | None:
+    return max(a, b) if a is not None and b is not None else None
 
 
 def _product(a: Strings, b: Strings) -> Strings | None:
@@ -263,32 +284,39 @@ def _product(a: Strings, b: Strings) -> Strings | None:
     return frozenset(x + y for x in a for y in b)
 
 
-def _sequence(items: Iterable[tuple[Any, Any]]) -> tuple[Strings | None, Strings | None]:
-    """(the exact strings the sequence matches or None, its best requirement or None)."""
+def _sequence(items: Iterable[tuple[Any, Any]]) -> Analysis:
+    """The exact strings the sequence matches or None, its best requirement or None, and the
+    most characters it can match (None: no bound)."""
     whole: Strings | None = _EMPTY
     run: Strings = _EMPTY  # exact strings of the current run of exactly-known items
-    best: Strings | None = None
+    run_at: int | None = 0  # the most characters before the run starts
+    width: int | None = 0  # the most characters before the current item
+    best: Need | None = None
     for op, av in items:
-        exact, needed = _node(op, av)
-        best = _better(best, needed)
+        exact, needed, size = _node(op, av)
+        if needed:
+            best = _better(best, (needed[0], _plus(width, needed[1])))
+        if run == _EMPTY:
+            run_at = width
         joined = _product(run, exact) if exact is not None else None
-        if joined is None:
-            best = _better(best, _nonempty(run))
-            joined = exact if exact is not None else _EMPTY
+        if joined is None:  # the run ends; a new one starts here (or after an unknown item)
+            best = _better(best, _need(run, run_at))
+            joined, run_at = exact if exact is not None else _EMPTY, width
         run = joined
         whole = _product(whole, exact) if whole is not None and exact is not None else None
-    return whole, _better(best, _nonempty(run))
+        width = _plus(width, size)
+    return whole, _better(best, _need(run, run_at)), width
 
 
-def _node(op: Any, av: Any) -> tuple[Strings | None, Strings | None]:
+def _node(op: Any, av: Any) -> Analysis:
     if op is sre.LITERAL:
         one = frozenset({chr(av)})
-        return one, one
+        return one, (one, 0), 1
     if op is sre.IN:
         chars = _class_chars(av)
-        return chars, chars
+        return chars, _need(chars, 0), 1
     if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
-        return _EMPTY, None  # zero width
+        return _EMPTY, None, 0  # zero width
     if op is sre.SUBPATTERN:
         return _sequence(av[3])
     if op is sre.ATOMIC_GROUP:
@@ -297,7 +325,9 @@ def _node(op: Any, av: Any) -> tuple[Strings | None, Strings | None]:
         return _branch(av[1])
     if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
         return _repeat(*av)
-    return None, None  # any character, negated literal, category, back-reference, …
+    if op in (sre.ANY, sre.NOT_LITERAL, sre.CATEGORY):
+        return None, None, 1
+    return None, None, None  # back-reference, conditional, …
 
 
 def _class_chars(items: list[tuple[Any, Any]]) -> Strings | None:
@@ -312,30 +342,36 @@ def _class_chars(items: list[tuple[Any, Any]]) -> Strings | None:
     return frozenset(chars) if 0 < len(chars) <= MAX_STRINGS else None
 
 
-def _branch(alternatives: list[Any]) -> tuple[Strings | None, Strings | None]:
+def _branch(alternatives: list[Any]) -> Analysis:
     exact: Strings | None = frozenset()
-    needed: Strings | None = frozenset()
+    needed: Need | None = (frozenset(), 0)
+    width: int | None = 0
     for alt in alternatives:
-        alt_exact, alt_needed = _sequence(alt)
+        alt_exact, alt_needed, alt_width = _sequence(alt)
         exact = exact | alt_exact if exact is not None and alt_exact is not None else None
-        alt_needed = _better(alt_needed, _nonempty(alt_exact))
-        needed = needed | alt_needed if needed is not None and alt_needed is not None else None
+        alt_needed = _better(alt_needed, _need(alt_exact, 0))
+        if needed is not None and alt_needed is not None:
+            needed = (needed[0] | alt_needed[0], _most(needed[1], alt_needed[1]))
+        else:
+            needed = None
+        width = _most(width, alt_width)
     if exact is not None and len(exact) > MAX_STRINGS:
         exact = None
-    return exact, needed
+    return exact, needed, width
 
 
-def _repeat(lo: int, hi: int, body: Any) -> tuple[Strings | None, Strings | None]:
-    exact, needed = _sequence(body)
+def _repeat(lo: int, hi: int, body: Any) -> Analysis:
+    exact, needed, size = _sequence(body)
+    width = size * hi if size is not None and hi != sre.MAXREPEAT else None
     if lo == 0:
         optional = exact | _EMPTY if hi == 1 and exact is not None else None
-        return optional, None
+        return optional, None, width
     if lo != hi or exact is None:
-        return None, needed
+        return None, needed, width  # found in the first repetition
     times: Strings | None = _EMPTY
     for _ in range(lo):
         times = _product(times, exact) if times is not None else None
-    return times, _better(needed, _nonempty(times))
+    return times, _better(needed, _need(times, 0)), width
 
 
 def _named_chars(items: Iterable[tuple[Any, Any]]) -> Iterator[int]:

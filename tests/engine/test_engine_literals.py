@@ -22,6 +22,7 @@ from qc.engine.literals import (
     lookbehinds_last,
     names_upper_case,
     required_literals,
+    requirement,
     uncaptured,
 )
 from qc.engine.operators.regex_op import Regex
@@ -54,6 +55,48 @@ REPO = Path(__file__).resolve().parents[2]
 def test_required_literals(pattern: str, needed: set[str] | None) -> None:
     got = required_literals(pattern)
     assert (set(got) if got is not None else None) == needed
+
+
+@pytest.mark.parametrize(
+    ("pattern", "lead"),
+    [
+        ("上门", 0),
+        ("(?<!(不会|没有)[^\n]{0,8})上门", 0),  # lookbehinds take no characters
+        ("a[^\n]{0,3}bc", 4),
+        ("(您|你)?的?(公司|单位)", 2),  # 公司 or 单位 (fewer strings than 您的公司 …), 2 in
+        (r"(?:(?!我|是)\p{Han}){2,6}的?(客服|专员)", 7),
+        ("(欠|借)[^\n]*款", None),  # 款 is required, but can come any distance in
+        ("(x[^\n]{0,2}ab|cd)", 3),  # the farthest of the branches
+        ("(?:ab){2}", 0),
+    ],
+)
+def test_requirement_lead(pattern: str, lead: int | None) -> None:
+    found = requirement(pattern)
+    assert found is not None
+    assert found[1] == lead
+
+
+def test_searching_from_the_first_required_string_less_the_lead_finds_every_match() -> None:
+    rng = random.Random(11)
+    patterns = [
+        "(?<!不)(给|向)(你|您)?的?(公司|单位)[^\n]{0,3}(打|发)",
+        "(?:(?!我)[你您的公司]){1,4}(公司|单位)",
+        "a[^\n]{0,3}b(c|d)",
+        "(公司|a)[^\n]{0,2}?(单位|b)+",
+    ]
+    alphabet = "你您不给向的公司单位打发abcd"
+    for pattern in patterns:
+        strings, lead = requirement(pattern) or (frozenset(), None)
+        assert strings and lead is not None, pattern
+        compiled = regex.compile(pattern)
+        for _ in range(300):
+            text = "".join(rng.choices(alphabet, k=30))
+            starts = [text.find(s) for s in strings if s in text]
+            if not starts:
+                assert compiled.search(text) is None
+                continue
+            late = [m.span() for m in compiled.finditer(text, max(0, min(starts) - lead))]
+            assert late == [m.span() for m in compiled.finditer(text)], (pattern, text)
 
 
 @pytest.mark.parametrize(

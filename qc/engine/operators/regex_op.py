@@ -19,7 +19,7 @@ from qc.engine.literals import (
     first_chars,
     lookbehinds_last,
     names_upper_case,
-    required_literals,
+    requirement,
     uncaptured,
 )
 from qc.engine.operators.base import (
@@ -93,8 +93,11 @@ class Regex(SearchOperator):
         try:
             regex.compile(params.pattern)  # report errors against the pattern as written
             fold = regex.IGNORECASE if names_upper_case(params.pattern) else 0
-            #: literals every match contains (None: run everywhere), found by the shared index
-            self.prefilter = required_literals(params.pattern)
+            #: literals every match contains (None: run everywhere), found by the shared index,
+            #: and the most characters a match can start before one of them (None: no bound)
+            needed = requirement(params.pattern)
+            self.prefilter: frozenset[str] | None = needed[0] if needed else None
+            self.lead: int | None = needed[1] if needed else None
             fast = lookbehinds_last(uncaptured(params.pattern))
             # A first-character guard pays off only where the pattern runs everywhere.
             fast = fast if self.prefilter else _guarded(fast)
@@ -150,13 +153,22 @@ class Regex(SearchOperator):
         return Outcome(True, tuple(found)) if found else NO_MATCH
 
     def _candidates(self, ctx: EvalContext, jt: Joined, rng: range) -> list[tuple[int, int]]:
-        """Character ranges to search: the utterances holding a required literal, or the span."""
+        """Character ranges to search: the utterances holding a required literal, each from
+        its first one less the lead (lookbehinds still see the start), or the whole span."""
         pos, end = jt.bounds(rng.start, rng.stop)
         if self.prefilter is None:
             return [(pos, end)]
-        hits = ctx.occurrences(self.index, self.slot, self.p.view, self.p.role)
-        held = {jt.position(s) for s, _ in hits if pos <= s < end}
-        return [jt.bounds(p, p + 1) for p in sorted(held)]
+        first: dict[int, int] = {}  # position → offset of its first literal
+        for s, _ in ctx.occurrences(self.index, self.slot, self.p.view, self.p.role):
+            if pos <= s < end:
+                p = jt.position(s)
+                first[p] = min(s, first.get(p, s))
+        lead = self.lead
+        out = []
+        for p in sorted(first):
+            lo, hi = jt.bounds(p, p + 1)
+            out.append((lo if lead is None else max(lo, first[p] - lead), hi))
+        return out
 
     def _matches(self, text: str, lo: int, hi: int, ctx: EvalContext) -> Iterator[regex.Match[str]]:
         """The matches in ``text[lo:hi]`` that stay inside one utterance, left to right.
