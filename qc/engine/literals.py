@@ -253,8 +253,10 @@ def _trie_pattern(node: dict[str, Any]) -> str:
     return f"(?:{body})?" if "" in node else body
 
 
-def _quality(strings: Strings) -> tuple[int, int]:
-    return (min(len(s) for s in strings), -len(strings))
+def _quality(need: Need) -> tuple[int, bool, int]:
+    """Longer strings first, then a bounded lead (the search can start late), then fewer."""
+    strings, lead = need
+    return (min(len(s) for s in strings), lead is not None, -len(strings))
 
 
 def _better(a: Need | None, b: Need | None) -> Need | None:
@@ -262,7 +264,7 @@ def _better(a: Need | None, b: Need | None) -> Need | None:
         return b
     if b is None:
         return a
-    return a if _quality(a[0]) >= _quality(b[0]) else b
+    return a if _quality(a) >= _quality(b) else b
 
 
 def _need(strings: Strings | None, lead: int | None) -> Need | None:

@@ -65,7 +65,8 @@ def test_required_literals(pattern: str, needed: set[str] | None) -> None:
         ("a[^\n]{0,3}bc", 4),
         ("(您|你)?的?(公司|单位)", 2),  # 公司 or 单位 (fewer strings than 您的公司 …), 2 in
         (r"(?:(?!我|是)\p{Han}){2,6}的?(客服|专员)", 7),
-        ("(欠|借)[^\n]*款", None),  # 款 is required, but can come any distance in
+        ("(欠|借)[^\n]*款", 0),  # 欠 or 借 at the start, rather than 款 any distance in
+        ("[^\n]*款", None),
         ("(x[^\n]{0,2}ab|cd)", 3),  # the farthest of the branches
         ("(?:ab){2}", 0),
     ],
