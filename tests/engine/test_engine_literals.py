@@ -142,6 +142,8 @@ def test_uncaptured(pattern: str, plain: str) -> None:
     [
         ("(?<!不)会|要", "(?=(?:会))(?<!不)(?:会)|要"),
         ("(?<!a)(?<=b)c(d|e)", "(?=(?:c(d|e)))(?<!a)(?<=b)(?:c(d|e))"),
+        ("(?=c|d)(?<!a)c", "(?=c|d)(?=(?:c))(?<!a)(?:c)"),  # leading lookaheads stay first
+        ("(?=c)c", "(?=c)c"),  # no lookbehind: kept
         (r"x(?<!\()y", r"x(?<!\()y"),  # not leading: kept
         ("(?<!a)", "(?<!a)"),  # nothing after it
         ("(?<!(a))b\\1", "(?<!(a))b\\1"),  # refers to a group: kept
@@ -157,6 +159,7 @@ def test_rewrites_keep_every_match_on_random_text() -> None:
         "(?<!(不会|没有)[^\n]{0,4})(联系|通知)(你|您)?家人|(?<!别)担心",
         "(?<=(您|你)的)(车贷|房贷)(是|为)|欠(?<!不)款",
         "(?<!不)好意思(说|问)|(说|讲)了?第[二三]+(回|遍)",
+        "(?=不|没有)(?<!(别|担心)[^\n]{0,3})(不|没有)(会|的)?(联系|通知)",
     ]
     alphabet = "不会没有联系通知你您家人别担心的车贷房贷是为欠款好意思说问讲了第二三回遍\n"
     for pattern in patterns:
