@@ -43,10 +43,6 @@ LEFT_OUT = {
     "blind78_calls",
     "blind77_calls",
     "blind76_calls",
-    "blind79_calls",
-    "blind80_calls",
-    "blind81_calls",
-    "blind82_calls",
 }  # blind2: outbound-only notice; others unseen
 # Sets whose remaining false positives are labeller judgement calls (README of bench/data)
 FLOOR = {
