@@ -6,8 +6,9 @@ the packs already get right fails here. The floors sit a little under today's fi
 "Rules: samples and blind sets"). Left out: blind2, whose writer required the recording notice on
 outbound calls only (the packs require it on every call), and the sets never read, which measure
 generalisation rather than set a floor (bench/data/README.md, "Status"). blind27, blind30,
-blind31, blind59 and blind70 keep false positives on judgement calls (the sentiment and tone
-models on long calls; elderly customers' worry), so their precision floors are lower.
+blind31, blind59, blind70 and blind86 keep false positives on judgement calls (the sentiment and
+tone models on long calls; elderly customers' worry; 跟你们没完 as a complaint), so their precision
+floors are lower.
 """
 
 from __future__ import annotations
@@ -43,10 +44,6 @@ LEFT_OUT = {
     "blind78_calls",
     "blind77_calls",
     "blind76_calls",
-    "blind83_calls",
-    "blind84_calls",
-    "blind86_calls",
-    "blind85_calls",
 }  # blind2: outbound-only notice; others unseen
 # Sets whose remaining false positives are labeller judgement calls (README of bench/data)
 FLOOR = {
@@ -55,6 +52,7 @@ FLOOR = {
     "blind31_calls": 0.88,
     "blind59_calls": 0.88,
     "blind70_calls": 0.88,
+    "blind86_calls": 0.88,
 }
 SETS = sorted(
     p for p in (ROOT / "bench" / "data").glob("blind*_calls.jsonl") if p.stem not in LEFT_OUT
