@@ -52,7 +52,7 @@ def required_literals(pattern: str) -> Strings | None:
     return found[0] if found else None
 
 
-def requirement(pattern: str) -> tuple[Strings, int | None] | None:
+def requirement(pattern: str) -> Need | None:
     """``required_literals`` and the lead: in every match, one of the strings starts at most
     that many characters after the match's start (None: no bound). A regex then starts its
     search in an utterance at the first such string less the lead, not at the utterance's start.
