@@ -23,10 +23,6 @@ from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {
-    "blind92_calls",
-    "blind90_calls",
-    "blind91_calls",
-    "blind89_calls",
     "blind2_calls",
     "blind16_calls",
     "blind25_calls",
