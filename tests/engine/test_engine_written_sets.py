@@ -23,10 +23,6 @@ from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {
-    "blind100_calls",
-    "blind98_calls",
-    "blind99_calls",
-    "blind97_calls",
     "blind2_calls",
     "blind16_calls",
     "blind25_calls",
