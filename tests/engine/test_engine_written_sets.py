@@ -23,6 +23,7 @@ from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {
+    "blind107_calls",
     "blind106_calls",
     "blind108_calls",
     "blind105_calls",
