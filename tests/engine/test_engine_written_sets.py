@@ -23,6 +23,7 @@ from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {
+    "blind110_calls",
     "blind112_calls",
     "blind111_calls",
     "blind109_calls",
