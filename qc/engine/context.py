@@ -16,7 +16,7 @@ from typing import Any
 
 from qc.engine.literals import LiteralIndex
 from qc.engine.outcome import Found
-from qc.engine.views import FROM_TEXT, SEP, compact, text_views
+from qc.engine.views import FROM_TEXT, SEP, compact, digits_views, text_views
 from qc.types import Evidence, Features, Transcript, UtteranceSentiment
 
 QUOTE_CHARS = 60
@@ -161,8 +161,11 @@ class EvalContext:
         return self.cached(("views", view), lambda: self._views(view))  # type: ignore[no-any-return]
 
     def _views(self, view: str) -> list[str]:
+        texts = [u.text for u in self.utterances]
         if view == "text":
-            return text_views([u.text for u in self.utterances])
+            return text_views(texts)
+        if view == "digits":
+            return digits_views(texts, self._every("text"))
         return FROM_TEXT[view](SEP.join(self._every("text"))).split(SEP)
 
     def view(self, view: str, i: int) -> str:

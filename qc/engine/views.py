@@ -2,7 +2,9 @@
 
 - ``text``: lower-case, without punctuation, symbols or spaces (工号，三六九二 → 工号三六九二).
 - ``digits``: the text view with spoken numerals as Arabic digits (幺三八 → 138), for numbers;
-  ``qc.text.digits_view`` applied to each numeric run, so it agrees with the text stage.
+  ``qc.text.digits_view`` applied to each numeric run, so it agrees with the text stage. Numbers
+  that punctuation separated stay apart where one is a quantity (一百二十万，三十年 → 1200000,30年;
+  账单一千四百二十七，二十二号 → 1427,22号), while grouped digits still join (幺三八，零零一三 → 1380013).
 - ``pinyin``: the text view with every Chinese character replaced by one representative of its
   toneless syllable, so exact homophones (克服/客服, 宫号/工号) become the same string; 您 reads as
   你 (phrases are written with one, speakers and ASR use either); 还 reads huan, as in 还款
@@ -107,6 +109,24 @@ def digits(text_view: str) -> str:
 def pinyin(text_view: str) -> str:
     """The pinyin view of a text view (same length)."""
     return _map(text_view, _pinyin_table(), drop=False)
+
+
+# Punctuation between two numbers that must not merge: after a quantity (its last unit, then at
+# most one digit: 一千四百二十七), or before a day, month or count of one or two digits (1427,22号).
+_NUMBER_BREAK = regex.compile(
+    r"(?<=[十百千万亿][零〇一二两三四五六七八九]?)[^\w\n]+(?=[零〇一二两三四五六七八九十幺两])"
+    r"|(?<=[\d零〇一二两三四五六七八九])[^\w\n]+(?=(?:\d{1,2}|[一二两三四五六七八九十]{1,3})[号日月期天年个岁])"
+)
+
+
+def digits_views(texts: list[str], text_views: list[str]) -> list[str]:
+    """The digits views of many utterances (``text_views`` are theirs): one pass, then again
+    piece by piece for the few utterances where numbers must stay apart."""
+    out = digits(SEP.join(text_views)).split(SEP)
+    for i, text in enumerate(texts):
+        if _NUMBER_BREAK.search(text):
+            out[i] = ",".join(digits(compact(part)) for part in _NUMBER_BREAK.split(text))
+    return out
 
 
 #: view name → function of the text view

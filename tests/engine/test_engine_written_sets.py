@@ -23,10 +23,6 @@ from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {
-    "blind110_calls",
-    "blind112_calls",
-    "blind111_calls",
-    "blind109_calls",
     "blind2_calls",
     "blind16_calls",
     "blind25_calls",
