@@ -2,9 +2,10 @@
 
 - ``text``: lower-case, without punctuation, symbols or spaces (工号，三六九二 → 工号三六九二).
 - ``digits``: the text view with spoken numerals as Arabic digits (幺三八 → 138), for numbers;
-  ``qc.text.digits_view`` applied to each numeric run, so it agrees with the text stage. Numbers
-  that punctuation separated stay apart where one is a quantity (一百二十万，三十年 → 1200000,30年;
-  账单一千四百二十七，二十二号 → 1427,22号), while grouped digits still join (幺三八，零零一三 → 1380013).
+  ``qc.text.digits_view`` applied to each numeric run, so it agrees with the text stage.
+  Numbers that punctuation separated stay apart where one is a quantity (一百二十万，三十年 →
+  1200000,30年; 一千四百二十七，二十二号 → 1427,22号); grouped digits still join (幺三八，零零一三
+  → 1380013).
 - ``pinyin``: the text view with every Chinese character replaced by one representative of its
   toneless syllable, so exact homophones (克服/客服, 宫号/工号) become the same string; 您 reads as
   你 (phrases are written with one, speakers and ASR use either); 还 reads huan, as in 还款
