@@ -16,7 +16,7 @@ from typing import Any
 
 from qc.engine.literals import LiteralIndex
 from qc.engine.outcome import Found
-from qc.engine.views import FROM_TEXT, SEP, compact, digits_views, text_views
+from qc.engine.views import SEP, compact, digits_views, pinyin, text_views
 from qc.types import Evidence, Features, Transcript, UtteranceSentiment
 
 QUOTE_CHARS = 60
@@ -166,7 +166,7 @@ class EvalContext:
             return text_views(texts)
         if view == "digits":
             return digits_views(texts, self._every("text"))
-        return FROM_TEXT[view](SEP.join(self._every("text"))).split(SEP)
+        return pinyin(SEP.join(self._every("text"))).split(SEP)
 
     def view(self, view: str, i: int) -> str:
         return self.views(view)[i]

@@ -21,7 +21,6 @@ Chinese character, which alone took half the 5 ms budget of a 10-minute call (be
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -115,7 +114,7 @@ def pinyin(text_view: str) -> str:
 # Punctuation between two numbers that must not merge: after a quantity (its last unit, then at
 # most one digit: 一千四百二十七), or before a day, month or count of one or two digits (1427,22号).
 _NUMBER_BREAK = regex.compile(
-    r"(?<=[十百千万亿][零〇一二两三四五六七八九]?)[^\w\n]+(?=[零〇一二两三四五六七八九十幺两])"
+    r"(?<=[十百千万亿][零〇一二两三四五六七八九]?)[^\w\n]+(?=[零〇一二两三四五六七八九十幺])"
     r"|(?<=[\d零〇一二两三四五六七八九])[^\w\n]+(?=(?:\d{1,2}|[一二两三四五六七八九十]{1,3})[号日月期天年个岁])"
 )
 
@@ -124,14 +123,12 @@ def digits_views(texts: list[str], text_views: list[str]) -> list[str]:
     """The digits views of many utterances (``text_views`` are theirs): one pass, then again
     piece by piece for the few utterances where numbers must stay apart."""
     out = digits(SEP.join(text_views)).split(SEP)
+    if not _NUMBER_BREAK.search(SEP.join(texts)):
+        return out
     for i, text in enumerate(texts):
         if _NUMBER_BREAK.search(text):
             out[i] = ",".join(digits(compact(part)) for part in _NUMBER_BREAK.split(text))
     return out
-
-
-#: view name → function of the text view
-FROM_TEXT: dict[str, Callable[[str], str]] = {"text": str, "digits": digits, "pinyin": pinyin}
 
 
 def text_views(texts: list[str]) -> list[str]:
