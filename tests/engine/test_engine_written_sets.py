@@ -23,6 +23,7 @@ from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {
+    "blind113_calls",
     "blind114_calls",
     "blind115_calls",
     "blind116_calls",
