@@ -8,7 +8,9 @@ outbound calls only (the packs require it on every call), and the sets never rea
 generalisation rather than set a floor (bench/data/README.md, "Status"). blind27, blind30,
 blind31, blind59, blind70 and blind86 keep false positives on judgement calls (the sentiment and
 tone models on long calls; elderly customers' worry; 跟你们没完 as a complaint), so their precision
-floors are lower.
+floors are lower; blind115 keeps a law firm that never names its creditor (taken for a lawyer
+impersonation). blind116 keeps misses the packs cannot see without a wider loan-offer notion
+(merchant instalments sold at a clinic counter or with a rent contract), so its recall floor is lower.
 """
 
 from __future__ import annotations
@@ -23,10 +25,6 @@ from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {
-    "blind113_calls",
-    "blind114_calls",
-    "blind115_calls",
-    "blind116_calls",
     "blind2_calls",
     "blind16_calls",
     "blind25_calls",
@@ -67,7 +65,9 @@ FLOOR = {
     "blind59_calls": 0.88,
     "blind70_calls": 0.88,
     "blind86_calls": 0.88,
+    "blind115_calls": 0.90,
 }
+RECALL_FLOOR = {"blind116_calls": 0.85}
 SETS = sorted(
     p for p in (ROOT / "bench" / "data").glob("blind*_calls.jsonl") if p.stem not in LEFT_OUT
 )
@@ -92,4 +92,4 @@ def test_written_set_keeps_precision_and_recall(shipped: RuleSet, path: Path) ->
     floor = FLOOR.get(path.stem, 0.92)
     detail = f"precision {precision}, recall {recall}; (fp, fn): {misses}"
     assert precision is not None and precision >= floor, detail
-    assert recall is not None and recall >= 0.92, detail
+    assert recall is not None and recall >= RECALL_FLOOR.get(path.stem, 0.92), detail
