@@ -10,7 +10,8 @@ blind31, blind59, blind70 and blind86 keep false positives on judgement calls (t
 tone models on long calls; elderly customers' worry; 跟你们没完 as a complaint), so their precision
 floors are lower; blind115 keeps a law firm that never names its creditor (taken for a lawyer
 impersonation). blind116 keeps misses the packs cannot see without a wider loan-offer notion
-(merchant instalments sold at a clinic counter or with a rent contract), so its recall floor is lower.
+(merchant instalments sold at a clinic counter or with a rent contract), so its recall floor is
+lower.
 """
 
 from __future__ import annotations
