@@ -26,10 +26,6 @@ from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {
-    "blind120_calls",
-    "blind119_calls",
-    "blind118_calls",
-    "blind117_calls",
     "blind2_calls",
     "blind16_calls",
     "blind25_calls",
