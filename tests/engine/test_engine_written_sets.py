@@ -26,6 +26,7 @@ from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {
+    "blind121_calls",
     "blind122_calls",
     "blind124_calls",
     "blind123_calls",
