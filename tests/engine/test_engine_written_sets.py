@@ -10,8 +10,8 @@ blind31, blind59, blind70 and blind86 keep false positives on judgement calls (t
 tone models on long calls; elderly customers' worry; 跟你们没完 as a complaint), so their precision
 floors are lower; blind115 keeps a law firm that never names its creditor (taken for a lawyer
 impersonation). blind116 keeps misses the packs cannot see without a wider loan-offer notion
-(merchant instalments sold at a clinic counter or with a rent contract), so its recall floor is
-lower.
+(a merchant instalment the customer asks about at a clinic counter, two amounts disclosed before
+verification), so its recall floor is lower.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ FLOOR = {
     "blind86_calls": 0.88,
     "blind115_calls": 0.90,
 }
-RECALL_FLOOR = {"blind116_calls": 0.85}
+RECALL_FLOOR = {"blind116_calls": 0.90}
 SETS = sorted(
     p for p in (ROOT / "bench" / "data").glob("blind*_calls.jsonl") if p.stem not in LEFT_OUT
 )
