@@ -43,6 +43,7 @@ def test_normalize(raw: str, expected: str) -> None:
         ("身份证1101051990拐拐零三幺二三X", "身份证110105199077031 23X".replace(" ", "")),
         ("后四位五二一叉", "后四位521X"),
         ("打个叉", "打个叉"),
+        ("账单一千四百二十七，二十二号到期", "账单1427,22号到期"),
     ],
     ids=[
         "spoken-phone",
@@ -55,6 +56,7 @@ def test_normalize(raw: str, expected: str) -> None:
         "mixed-id",
         "id-tail-cha",
         "cha-word",
+        "quantity-then-day",
     ],
 )
 def test_digits_view(raw: str, expected: str) -> None:

@@ -161,11 +161,10 @@ class EvalContext:
         return self.cached(("views", view), lambda: self._views(view))  # type: ignore[no-any-return]
 
     def _views(self, view: str) -> list[str]:
-        texts = [u.text for u in self.utterances]
         if view == "text":
-            return text_views(texts)
+            return text_views([u.text for u in self.utterances])
         if view == "digits":
-            return digits_views(texts, self._every("text"))
+            return digits_views([u.text for u in self.utterances], self._every("text"))
         return pinyin(SEP.join(self._every("text"))).split(SEP)
 
     def view(self, view: str, i: int) -> str:

@@ -2,10 +2,9 @@
 
 - ``text``: lower-case, without punctuation, symbols or spaces (工号，三六九二 → 工号三六九二).
 - ``digits``: the text view with spoken numerals as Arabic digits (幺三八 → 138), for numbers;
-  ``qc.text.digits_view`` applied to each numeric run, so it agrees with the text stage.
-  Numbers that punctuation separated stay apart where one is a quantity (一百二十万，三十年 →
-  1200000,30年; 一千四百二十七，二十二号 → 1427,22号); grouped digits still join (幺三八，零零一三
-  → 1380013).
+  ``qc.text.digits_view`` applied to each numeric run, so it agrees with the text stage,
+  including where numbers that punctuation separated stay apart (一千四百二十七，二十二号 →
+  1427,22号) while grouped digits still join (幺三八，零零一三 → 1380013).
 - ``pinyin``: the text view with every Chinese character replaced by one representative of its
   toneless syllable, so exact homophones (克服/客服, 宫号/工号) become the same string; 您 reads as
   你 (phrases are written with one, speakers and ASR use either); 还 reads huan, as in 还款
@@ -27,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 import regex
 
-from qc.text.normalize import digits_view, strip_punct
+from qc.text.normalize import digits_view, number_parts, strip_punct
 
 SEP = "\n"  # between utterances in a joined view; views never contain whitespace
 _BMP = 0x10000
@@ -111,23 +110,16 @@ def pinyin(text_view: str) -> str:
     return _map(text_view, _pinyin_table(), drop=False)
 
 
-# Punctuation between two numbers that must not merge: after a quantity (its last unit, then at
-# most one digit: 一千四百二十七), or before a day, month or count of one or two digits (1427,22号).
-_NUMBER_BREAK = regex.compile(
-    r"(?<=[十百千万亿][零〇一二两三四五六七八九]?)[^\w\n]+(?=[零〇一二两三四五六七八九十幺])"
-    r"|(?<=[\d零〇一二两三四五六七八九])[^\w\n]+(?=(?:\d{1,2}|[一二两三四五六七八九十]{1,3})[号日月期天年个岁])"
-)
-
-
 def digits_views(texts: list[str], text_views: list[str]) -> list[str]:
     """The digits views of many utterances (``text_views`` are theirs): one pass, then again
-    piece by piece for the few utterances where numbers must stay apart."""
+    piece by piece for the few utterances where numbers must stay apart (``number_parts``)."""
     out = digits(SEP.join(text_views)).split(SEP)
-    if not _NUMBER_BREAK.search(SEP.join(texts)):
+    if len(number_parts(SEP.join(texts))) == 1:  # the usual call: one pass over all of it
         return out
     for i, text in enumerate(texts):
-        if _NUMBER_BREAK.search(text):
-            out[i] = ",".join(digits(compact(part)) for part in _NUMBER_BREAK.split(text))
+        parts = number_parts(text)
+        if len(parts) > 1:
+            out[i] = ",".join(digits(compact(part)) for part in parts)
     return out
 
 

@@ -33,6 +33,12 @@ _NUMERALS = "零一二两三四五六七八九十百千万亿点"
 _UNIT_NUMBER = regex.compile(rf"[{_NUMERALS}]*[十百千万亿][{_NUMERALS}]*")
 # The X that ends an ID number is read 叉 (五二一叉 → 521X).
 _ID_X = regex.compile(r"(?<=\d{3})叉")
+# Punctuation between two numbers that must not merge: after a quantity (its last unit, then at
+# most one digit: 一千四百二十七), or before a day, month or count of one or two digits (1427,22号).
+_NUMBER_BREAK = regex.compile(
+    r"(?<=[十百千万亿][零〇一二两三四五六七八九]?)[^\w\n]+(?=[零〇一二两三四五六七八九十幺])"
+    r"|(?<=[\d零〇一二两三四五六七八九])[^\w\n]+(?=(?:\d{1,2}|[一二两三四五六七八九十]{1,3})[号日月期天年个岁])"
+)
 
 
 # OpenCC keeps 著 because it is also a simplified character (著名, 显著); Whisper writes it for the
@@ -137,9 +143,18 @@ def digits_view(text: str) -> str:
     """Matching view with numbers as Arabic digits: 幺三八 → 138, 一万三千 → 13000.
 
     Separators inside digit runs (spaces, commas, dashes) are dropped so grouped numbers
-    (138 0013 8000) read as one string; a spoken ID tail 五二一叉 reads 521X.
+    (138 0013 8000) read as one string; a spoken ID tail 五二一叉 reads 521X. Numbers that
+    punctuation separates stay apart where one is a quantity (一百二十万，三十年 → 1200000,30年).
     """
-    text = normalize(text)
+    return ",".join(_digits(part) for part in number_parts(normalize(text)))
+
+
+def number_parts(text: str) -> list[str]:
+    """``text`` split where punctuation separates two numbers that must not merge."""
+    return [str(part) for part in _NUMBER_BREAK.split(text)]
+
+
+def _digits(text: str) -> str:
     text = _UNIT_NUMBER.sub(_unit_number, text)
     return str(_ID_X.sub("X", _DIGIT_RUN.sub(_digit_run, text)))
 
