@@ -14,7 +14,7 @@ from qc.asr import ModelOptions, TranscribeOptions, transcribe_channel
 from qc.asr import transcribe as transcribe_module
 from qc.asr.cer import corpus_cer
 from qc.asr.model import AsrModel
-from qc.asr.transcribe import skipped_speech
+from qc.asr.transcribe import recovery_budget, skipped_speech
 from qc.audio import decode
 from qc.errors import TranscriptionError
 from tests.conftest import SAMPLES, AudioSpec, encode_audio, read_references, tone
@@ -131,6 +131,27 @@ def test_speech_whisper_skipped_is_decoded_again(monkeypatch: pytest.MonkeyPatch
     assert result.segments[1].words[0].start_s == pytest.approx(6.1)
     clip_size, clip_kwargs = whisper.calls[1]
     assert clip_size == 16000 * 3 and clip_kwargs["vad_filter"] is False
+    assert clip_kwargs["max_new_tokens"] == 16 + 15 * 3
+
+
+def test_a_recovered_clip_that_loops_is_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    # samples/03: a 1-s leftover decoded as 这些东西，repeated to Whisper's token limit.
+    monkeypatch.setattr(transcribe_module, "speech_regions", lambda audio, vad: [(0.0, 5.0)])
+    # Three repeats are too few for the guard's loop test; the token rate gives it away.
+    loop = wseg(0.0, 1.0, "这些东西," * 3, tokens=list(range(30)), avg_logprob=-0.8)
+    turn = wseg(0.0, 1.0, "好的谢谢", tokens=list(range(4)))
+    for clip, kept in (([loop], 1), ([turn], 2)):
+        whisper = ScriptedWhisper([[wseg(0.2, 3.9, "您好")], clip])
+        model = AsrModel(whisper=whisper, name="fake", path="fake", options=ModelOptions())  # type: ignore[arg-type]
+        result = transcribe_channel(model, np.zeros(16000 * 5, np.float32), 0)
+        assert len(result.segments) == kept
+
+
+def test_the_recovery_budget_leaves_room_for_the_prompt() -> None:
+    assert recovery_budget(2.0, {"hotwords": None, "initial_prompt": None}) == 46
+    assert recovery_budget(60.0, {"hotwords": None, "initial_prompt": None}) == 440
+    assert recovery_budget(60.0, {"hotwords": "征信", "initial_prompt": None}) == 217
+    assert recovery_budget(2.0, {"hotwords": "征信", "initial_prompt": "贷款"}) is None
 
 
 # --- real model ---------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ hallucination guard (qc.asr.guard) → domain-lexicon homophone correction (qc.a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,12 @@ if TYPE_CHECKING:
 
 
 MIN_RECOVERED_LOGPROB = -1.0  # Whisper's own log-prob threshold for a trustworthy window
+# A recovered clip decoding faster than this is a loop, not a turn: 1.4× the fastest speech in
+# samples/ (10.6 tokens/s, 12_fast_speech). A 1-s leftover of samples/03 looped (这些东西，这些
+# 东西，…) to Whisper's 448-token limit, 8 s of decoding, so decoding stops a little past the rate.
+RECOVERED_TOKENS_PER_S = 15
+RECOVERED_TOKEN_MARGIN = 16
+WHISPER_MAX_TOKENS = 448  # prompt and output together (faster-whisper's max_length)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,9 +209,24 @@ def _run_whisper(
         # Greedy at T=0 only: a leftover that is only VAD padding after the last word would run
         # the whole fallback ladder and still decode to a phantom (谢谢, 隔壁) at avg_logprob
         # -1.6 to -1.7; the skipped turns decoded at -0.26 and -0.32.
-        again = _decode(model, clip, {**kwargs, "vad_filter": False, "temperature": 0.0})
+        budget = {"max_new_tokens": recovery_budget(end_s - start_s, kwargs)}
+        again = _decode(model, clip, {**kwargs, "vad_filter": False, "temperature": 0.0, **budget})
+        if sum(len(s.tokens) for s in again) > RECOVERED_TOKENS_PER_S * (end_s - start_s):
+            continue  # faster than anyone speaks: a loop, not a skipped turn
         found += [_shifted(s, start_s) for s in again if s.avg_logprob >= MIN_RECOVERED_LOGPROB]
     return sorted(found, key=lambda s: s.start)
+
+
+def recovery_budget(clip_s: float, kwargs: dict[str, Any]) -> int | None:
+    """``max_new_tokens`` for a recovered clip, within what the prompt leaves of Whisper's limit.
+
+    faster-whisper rejects a budget that does not fit beside the prompt, whose hotwords and
+    initial prompt take up to ``WHISPER_MAX_TOKENS // 2 - 1`` tokens each (None: no cap fits).
+    """
+    biasing = (kwargs.get("hotwords") is not None) + (kwargs.get("initial_prompt") is not None)
+    room = WHISPER_MAX_TOKENS - 8 - biasing * (WHISPER_MAX_TOKENS // 2 - 1)
+    wanted = RECOVERED_TOKEN_MARGIN + math.ceil(RECOVERED_TOKENS_PER_S * clip_s)
+    return min(wanted, room) if room > 0 else None
 
 
 def _decode(
