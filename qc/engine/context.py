@@ -186,11 +186,29 @@ class EvalContext:
 
     def occurrences(self, index: LiteralIndex, slot: int, view: str, role: str) -> list[Hit]:
         """(start, word) of each of ``slot``'s words in the joined ``view`` of ``role``'s speech."""
-        scans = self.cached(
-            ("scan", index, view, role, self.hidden),
-            lambda: index.scan(self.joined(view, role).text, view),
-        )
-        return scans.get(slot, [])  # type: ignore[no-any-return]
+        return self._scan(index, view, role).get(slot, [])
+
+    def _scan(self, index: LiteralIndex, view: str, role: str) -> dict[int, list[Hit]]:
+        key = ("scan", index, view, role, self.hidden)
+        return self.cached(key, lambda: self._rescan(index, view, role))  # type: ignore[no-any-return]
+
+    def _rescan(self, index: LiteralIndex, view: str, role: str) -> dict[int, list[Hit]]:
+        """One pass over the joined view; with utterances hidden, the whole call's hits outside
+        them, moved to the shorter text (no literal spans SEP), instead of a second pass."""
+        if not self.hidden:
+            return index.scan(self.joined(view, role).text, view)
+        whole = self._derive(self.window, frozenset())
+        full, part = whole.joined(view, role), self.joined(view, role)
+        out: dict[int, list[Hit]] = {}
+        for slot, hits in whole._scan(index, view, role).items():
+            kept = []
+            for start, word in hits:
+                p = full.position(start)
+                if full.indices[p] not in self.hidden:
+                    kept.append((start - full.starts[p] + part.starts[p], word))
+            if kept:
+                out[slot] = kept
+        return out
 
     # --- features ---------------------------------------------------------------------------
     def sentiments(self) -> tuple[UtteranceSentiment, ...] | None:

@@ -283,6 +283,24 @@ def test_prefilter_and_rewrites_change_no_match_of_the_shipped_packs() -> None:
     assert checked > 50  # the comparison saw many real matches, not only misses
 
 
+def test_scan_with_utterances_hidden_equals_a_pass_over_the_shorter_text() -> None:
+    """An ``excluding`` context reuses the whole call's scan, moved past the hidden utterances."""
+    ruleset, problems = check_ruleset(REPO / "rules")
+    assert ruleset is not None, problems
+    index = _regex_nodes(ruleset)[0].index
+    compared = 0
+    for call in _calls(ruleset)[::7]:
+        ctx = EvalContext(call)
+        for hidden in ({0}, set(range(1, len(call.utterances), 2))):
+            part = ctx.hiding(frozenset(hidden))
+            for view in ("text", "digits", "pinyin"):
+                for role in ("agent", "customer", "any"):
+                    direct = index.scan(part.joined(view, role).text, view)
+                    assert part._scan(index, view, role) == direct, (view, role, hidden)
+                    compared += bool(direct)
+    assert compared > 100
+
+
 def test_regex_finds_matches_in_every_candidate_utterance() -> None:
     call = make_call(
         ("agent", "您好，保证能批下来。"),

@@ -26,10 +26,6 @@ from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {
-    "blind136_calls",
-    "blind135_calls",
-    "blind134_calls",
-    "blind133_calls",
     "blind2_calls",
     "blind16_calls",
     "blind25_calls",
