@@ -93,11 +93,14 @@ class EvalContext:
             self.transcript, self.features, _shared=self._s, window=window, hidden=hidden
         )
 
-    def cached(self, key: Any, make: Any) -> Any:
+    def cached(self, key: Any, make: Any, *args: Any) -> Any:
+        """``make(*args)``, computed once per call and key (the hot path is a hit: one lookup)."""
         cache = self._s.cache
-        if key not in cache:
-            cache[key] = make()
-        return cache[key]
+        try:
+            return cache[key]
+        except KeyError:
+            value = cache[key] = make(*args)
+            return value
 
     # --- roles and scopes -------------------------------------------------------------------
     def role_indices(self, role: str) -> tuple[int, ...]:
@@ -123,7 +126,7 @@ class EvalContext:
     def span(self, scope: tuple[str, int | None, int | None, float | None, float | None]) -> range:
         """Positions in ``role_indices(role)`` inside ``(role, first, last, first_s, last_s)``."""
         key = ("span", scope, self.window)
-        return self.cached(key, lambda: self._span(scope))  # type: ignore[no-any-return]
+        return self.cached(key, self._span, scope)  # type: ignore[no-any-return]
 
     def _span(self, scope: tuple[str, int | None, int | None, float | None, float | None]) -> range:
         role, first, last, first_s, last_s = scope
@@ -158,7 +161,7 @@ class EvalContext:
 
     def _every(self, view: str) -> list[str]:
         """One view of every utterance, none hidden (built in one pass on first use)."""
-        return self.cached(("views", view), lambda: self._views(view))  # type: ignore[no-any-return]
+        return self.cached(("views", view), self._views, view)  # type: ignore[no-any-return]
 
     def _views(self, view: str) -> list[str]:
         if view == "text":
@@ -172,7 +175,7 @@ class EvalContext:
 
     def joined(self, view: str, role: str) -> Joined:
         key = ("joined", view, role, self.hidden)
-        return self.cached(key, lambda: self._join(view, role))  # type: ignore[no-any-return]
+        return self.cached(key, self._join, view, role)  # type: ignore[no-any-return]
 
     def _join(self, view: str, role: str) -> Joined:
         idx = self.role_indices(role)
@@ -190,7 +193,7 @@ class EvalContext:
 
     def _scan(self, index: LiteralIndex, view: str, role: str) -> dict[int, list[Hit]]:
         key = ("scan", index, view, role, self.hidden)
-        return self.cached(key, lambda: self._rescan(index, view, role))  # type: ignore[no-any-return]
+        return self.cached(key, self._rescan, index, view, role)  # type: ignore[no-any-return]
 
     def _rescan(self, index: LiteralIndex, view: str, role: str) -> dict[int, list[Hit]]:
         """One pass over the joined view; with utterances hidden, the whole call's hits outside
@@ -227,7 +230,7 @@ class EvalContext:
     def confidence(self, i: int, start: int, end: int) -> float:
         """Mean probability of the words covering text-view chars ``start..end`` of utterance i."""
         utt = self.utterances[i]
-        spans = self.cached(("words", i), lambda: self._word_spans(i))
+        spans = self.cached(("words", i), self._word_spans, i)
         if not spans:
             return utt.confidence
         probs = [p for s, e, p in spans if s < max(end, start + 1) and e > start]

@@ -151,7 +151,7 @@ class SearchOperator(Operator):
 
     def evaluate(self, ctx: EvalContext) -> Outcome:
         key = (self.key, ctx.window, ctx.hidden)
-        return ctx.cached(key, lambda: self.search(ctx))  # type: ignore[no-any-return]
+        return ctx.cached(key, self.search, ctx)  # type: ignore[no-any-return]
 
     @abstractmethod
     def search(self, ctx: EvalContext) -> Outcome: ...
