@@ -26,10 +26,6 @@ from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {
-    "blind140_calls",
-    "blind139_calls",
-    "blind138_calls",
-    "blind137_calls",
     "blind2_calls",
     "blind16_calls",
     "blind25_calls",
