@@ -26,6 +26,10 @@ from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {
+    "blind144_calls",
+    "blind143_calls",
+    "blind142_calls",
+    "blind141_calls",
     "blind2_calls",
     "blind16_calls",
     "blind25_calls",
