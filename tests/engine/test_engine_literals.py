@@ -18,6 +18,7 @@ from qc.engine.context import EvalContext
 from qc.engine.literals import (
     LiteralIndex,
     alternation,
+    branches,
     first_chars,
     lookbehinds_last,
     names_upper_case,
@@ -25,6 +26,7 @@ from qc.engine.literals import (
     requirement,
     uncaptured,
 )
+from qc.engine.operators import regex_op
 from qc.engine.operators.regex_op import Regex
 from qc.types import Transcript
 from tests.engine.conftest import compile_condition, make_call, run_condition
@@ -173,6 +175,77 @@ def test_rewrites_keep_every_match_on_random_text() -> None:
 
 
 @pytest.mark.parametrize(
+    ("pattern", "parts"),
+    [
+        ("(?<!不)(保证|肯定)能批|准能下款", ["(?<!不)保证能批", "(?<!不)肯定能批", "准能下款"]),
+        ("(?:ab|c(d|e))f|gh", ["abf", "c(d|e)f", "gh"]),
+        ("(?P<v>谁)(?P=v)|(问|说)过", ["(?P<v>谁)(?P=v)", "问过", "说过"]),  # named: kept whole
+        ("(a|b)?c|d", ["(a|b)?c", "d"]),  # a repeated group is not distributed
+        ("(a|b)c", ["ac", "bc"]),
+        ("abc", []),  # one alternative
+        (r"(a)\1|b", []),  # a numbered back-reference
+        ("(?i)a|b", []),  # a global flag
+        ("x*|ab", []),  # an alternative without a required literal
+    ],
+)
+def test_branches(pattern: str, parts: list[str]) -> None:
+    assert [part for part, _ in branches(pattern)] == parts
+
+
+def test_alternatives_whose_literals_are_in_the_text_match_what_the_pattern_matches() -> None:
+    """What the regex operator relies on: searched from the first literal less its lead, the
+    alternatives whose literals the text holds find exactly the whole pattern's matches."""
+    rng = random.Random(5)
+    patterns = [
+        r"(?<!不)(给|向)(你|您)?的?(公司|单位)[^\n]{0,3}(打|发)|公司(?=打)",
+        r"((余|于)额|(卡|账)(里|上)有|欠(?!条))[^\n]{0,4}?(?=\d)\d+(元|块)|还差\d",
+        "(ab|a)c|abd|(b|c)(a|d)b",
+        r"(?<!(不|没)[^\n]{0,2})(公司|单位)(打|发)?(你|您)|(你|您)(打|发)",
+    ]
+    alphabet = "不没给向你您的公司单位打发余于额卡账里上有欠条元块还差12abcd\n"
+    for pattern in patterns:
+        split = branches(pattern)
+        assert len(split) > 2, pattern
+        whole = regex.compile(pattern)
+        for _ in range(400):
+            text = "".join(rng.choices(alphabet, k=30))
+            present = [(part, need) for part, need in split if any(s in text for s in need[0])]
+            expected = [m.span() for m in whole.finditer(text)]
+            if not present:
+                assert expected == [], (pattern, text)
+                continue
+            starts = [
+                text.find(s) - need[1] if need[1] is not None else 0
+                for _, need in present
+                for s in need[0]
+                if s in text
+            ]
+            chosen = regex.compile("|".join(part for part, _ in present))
+            got = [m.span() for m in chosen.finditer(text, max(0, min(starts)))]
+            assert got == expected, (pattern, text)
+
+
+def test_regex_searches_with_the_whole_pattern_once_its_subsets_are_spent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    call = make_call(("agent", "您的余额是三千元，卡里有两百块。"), ("agent", "还差五百"))
+    cond = "{regex: {view: digits, pattern: '((余|于)额|卡里有)[^\\n]{0,3}\\d+(元|块)|还差\\d+'}}"
+    node = compile_condition(cond)
+    assert isinstance(node, Regex) and len(node.parts) == 4  # 余额, 于额, 卡里有, 还差
+    ctx = EvalContext(call)
+    ctx.begin_rule()
+    split = [f.evidence.matched for f in node.evaluate(ctx).found]
+    assert split == ["余额是3000元", "卡里有200块", "还差500"]
+    assert len(node.subsets) == 2  # 余额 and 卡里有 in the first utterance; 还差 in the second
+    monkeypatch.setattr(regex_op, "MAX_SUBSETS", 0)
+    fresh = compile_condition(cond)
+    ctx = EvalContext(call)
+    ctx.begin_rule()
+    assert [f.evidence.matched for f in fresh.evaluate(ctx).found] == split
+    assert not fresh.subsets
+
+
+@pytest.mark.parametrize(
     ("pattern", "upper"),
     [
         (r"[\dx]{4}", False),
@@ -261,6 +334,7 @@ def test_prefilter_and_rewrites_change_no_match_of_the_shipped_packs() -> None:
         if n.prefilter is None and first_chars(n.p.pattern)
     )
     assert sum(n.re.pattern != n.p.pattern for n in nodes) >= 0.8 * len(nodes)  # rewritten
+    assert sum(len(n.parts) > 1 for n in nodes) >= 0.6 * len(nodes)  # split into alternatives
     checked = 0
     for call in _calls(ruleset):
         for node in nodes:
@@ -281,6 +355,7 @@ def test_prefilter_and_rewrites_change_no_match_of_the_shipped_packs() -> None:
             )
             checked += bool(slow.found)
     assert checked > 50  # the comparison saw many real matches, not only misses
+    assert sum(bool(n.subsets) for n in nodes) > 20  # searched with some of their alternatives
 
 
 def test_scan_with_utterances_hidden_equals_a_pass_over_the_shorter_text() -> None:

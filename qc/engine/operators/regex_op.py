@@ -16,6 +16,7 @@ from pydantic import Field
 from qc.engine.context import EvalContext, Joined
 from qc.engine.literals import (
     LiteralIndex,
+    branches,
     first_chars,
     lookbehinds_last,
     names_upper_case,
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
     from qc.engine.conditions import Compiler
     from qc.engine.problems import Path
 
+#: the most alternative subsets one pattern compiles; past it, utterances get the whole pattern
+MAX_SUBSETS = 256
 _LONG_DIGITS = regex.compile(r"\d{6,}")
 _PIECE = regex.compile(r"\{\{(" + PIECE_NAME + r")\}\}")  # {{name}}: a piece of the rule file
 
@@ -71,11 +74,12 @@ class Regex(SearchOperator):
     """A regular expression matched in the scope.
 
     The literals every match needs (qc/engine/literals.py), found for the whole rule set in one
-    pass, pick the utterances the regex runs on. The pattern is compiled as an equivalent that
-    ``regex`` runs faster: groups non-capturing, case folding only when it names an upper-case
-    letter, leading lookbehinds behind a lookahead of the rest of their branch, and, when it
-    runs everywhere, a lookahead for the characters a match can start with. The packs' patterns
-    are long alternations with variable-length lookbehinds (bench/rules.py).
+    pass, pick the utterances the regex runs on, and each alternative's own literals pick the
+    alternatives it runs with there: the packs' patterns are long alternations, which ``regex``
+    tries one by one at every position (bench/rules.py). The pattern is compiled as an
+    equivalent that ``regex`` runs faster: groups non-capturing, case folding only when it names
+    an upper-case letter, leading lookbehinds behind a lookahead of the rest of their branch,
+    and, when it runs everywhere, a lookahead for the characters a match can start with.
     """
 
     name = "regex"
@@ -95,16 +99,44 @@ class Regex(SearchOperator):
             fold = regex.IGNORECASE if names_upper_case(params.pattern) else 0
             #: literals every match contains (None: run everywhere), found by the shared index,
             #: and the most characters a match can start before one of them (None: no bound)
-            needed = requirement(params.pattern)
-            self.prefilter: frozenset[str] | None = needed[0] if needed else None
-            self.lead: int | None = needed[1] if needed else None
+            self.flags = regex.MULTILINE | fold
+            self._split(params.pattern)
             fast = lookbehinds_last(uncaptured(params.pattern))
             # A first-character guard pays off only where the pattern runs everywhere.
-            fast = fast if self.prefilter else _guarded(fast)
-            self.re = regex.compile(fast, regex.MULTILINE | fold)
+            self.re = regex.compile(fast if self.prefilter else _guarded(fast), self.flags)
         except regex.error as err:
             raise ParamError("pattern", f"invalid regular expression: {err}") from None
         self.share(LiteralIndex())
+
+    def _split(self, pattern: str) -> None:
+        """The pattern's alternatives (``branches``) and the literals each one requires: an
+        utterance is searched with only the alternatives whose literals it holds, so the
+        ``regex`` module does not try the others at every position. The whole pattern's
+        literals still pick the utterances (an alternative's own can be commoner words)."""
+        whole = requirement(pattern)
+        split = branches(pattern) or ([(pattern, whole)] if whole else [])
+        self.parts = [part for part, _ in split] or [pattern]
+        self.every = (1 << len(self.parts)) - 1
+        self.subsets: dict[int, regex.Pattern[str]] = {}
+        #: literal → (bit mask of the alternatives that require it, plus ``gate`` if the whole
+        #: pattern requires it; the most characters a match of one of them starts before it,
+        #: None: no bound)
+        words: dict[str, tuple[int, int | None]] = {}
+        for k, (_, (strings, lead)) in enumerate(split):
+            for word in strings:
+                mask, most = words.get(word, (0, 0))
+                words[word] = (
+                    mask | 1 << k,
+                    None if most is None or lead is None else max(most, lead),
+                )
+        gate = self.gate = 1 << len(self.parts)
+        picks = whole[0] if whole and not whole[0] >= words.keys() else words.keys()
+        for word in picks:
+            mask, most = words.get(word, (0, 0))
+            words[word] = (mask | gate, most)
+        self.words = words
+        #: literals every match contains (None: run everywhere), found by the shared index
+        self.prefilter: frozenset[str] | None = frozenset(words) if split else None
 
     @classmethod
     def build(cls, raw: Any, path: Path, compiler: Compiler) -> Node | None:
@@ -135,8 +167,8 @@ class Regex(SearchOperator):
             return NO_MATCH
         jt = ctx.joined(self.p.view, self.p.role)
         found: list[Found] = []
-        for lo, hi in self._candidates(ctx, jt, rng):
-            for m in self._matches(jt.text, lo, hi, ctx):
+        for lo, hi, mask in self._candidates(ctx, jt, rng):
+            for m in self._matches(self._compiled(mask), jt.text, lo, hi, ctx):
                 p = jt.position(m.start())
                 found.append(
                     ctx.found(
@@ -152,32 +184,55 @@ class Regex(SearchOperator):
                     return Outcome(True, tuple(found))
         return Outcome(True, tuple(found)) if found else NO_MATCH
 
-    def _candidates(self, ctx: EvalContext, jt: Joined, rng: range) -> list[tuple[int, int]]:
-        """Character ranges to search: the utterances holding a required literal, each from
-        its first one less the lead (lookbehinds still see the start), or the whole span."""
+    def _candidates(self, ctx: EvalContext, jt: Joined, rng: range) -> list[tuple[int, int, int]]:
+        """Character ranges to search and the alternatives to search them with: each utterance
+        holding a required literal, from its first one less the lead (lookbehinds still see the
+        start), with the alternatives requiring its literals; or the whole span, with all."""
         pos, end = jt.bounds(rng.start, rng.stop)
         if self.prefilter is None:
-            return [(pos, end)]
-        first: dict[int, int] = {}  # position → offset of its first literal
-        for s, _ in ctx.occurrences(self.index, self.slot, self.p.view, self.p.role):
+            return [(pos, end, self.every)]
+        found: dict[int, tuple[int, int]] = {}  # position → (start, alternatives | GATE)
+        words, gate, every = self.words, self.gate, self.every
+        for s, word in ctx.occurrences(self.index, self.slot, self.p.view, self.p.role):
             if pos <= s < end:
                 p = jt.position(s)
-                first[p] = min(s, first.get(p, s))
-        lead = self.lead
+                mask, lead = words[word]
+                first, seen = found.get(p, (end, 0))
+                if mask & every:
+                    first = min(first, s - lead if lead is not None else 0)
+                found[p] = (first, seen | mask)
         out = []
-        for p in sorted(first):
-            lo, hi = jt.bounds(p, p + 1)
-            out.append((lo if lead is None else max(lo, first[p] - lead), hi))
+        for p in sorted(found):
+            start, mask = found[p]
+            if mask & gate and mask & every:
+                lo, hi = jt.bounds(p, p + 1)
+                out.append((max(lo, start), hi, mask & every))
         return out
 
-    def _matches(self, text: str, lo: int, hi: int, ctx: EvalContext) -> Iterator[regex.Match[str]]:
-        """The matches in ``text[lo:hi]`` that stay inside one utterance, left to right.
+    def _compiled(self, mask: int) -> regex.Pattern[str]:
+        """The pattern of the alternatives in ``mask``, compiled once (a few hundred at most)."""
+        if mask == self.every:
+            return self.re
+        rx = self.subsets.get(mask)
+        if rx is None:
+            if len(self.subsets) >= MAX_SUBSETS:
+                return self.re
+            chosen = "|".join(part for k, part in enumerate(self.parts) if mask >> k & 1)
+            rx = self.subsets[mask] = regex.compile(
+                lookbehinds_last(uncaptured(chosen)), self.flags
+            )
+        return rx
+
+    def _matches(
+        self, rx: regex.Pattern[str], text: str, lo: int, hi: int, ctx: EvalContext
+    ) -> Iterator[regex.Match[str]]:
+        """The matches of ``rx`` in ``text[lo:hi]`` that stay inside one utterance, left to right.
 
         One ``finditer`` per range: with a time limit, each ``regex`` call costs about 2 µs
         before it looks at a character, twice a short search.
         """
         try:
-            for m in self.re.finditer(text, lo, hi, timeout=ctx.remaining_s()):
+            for m in rx.finditer(text, lo, hi, timeout=ctx.remaining_s()):
                 if m.group() and SEP not in m.group():
                     yield m
         except TimeoutError:
