@@ -26,6 +26,10 @@ from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {
+    "blind148_calls",
+    "blind147_calls",
+    "blind146_calls",
+    "blind145_calls",
     "blind144_calls",
     "blind143_calls",
     "blind142_calls",
