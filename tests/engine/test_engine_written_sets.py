@@ -8,11 +8,11 @@ outbound calls only (the packs require it on every call), and the sets never rea
 generalisation rather than set a floor (bench/data/README.md, "Status"). blind27, blind30,
 blind31, blind59, blind70 and blind86 keep false positives on judgement calls (the sentiment and
 tone models on long calls; elderly customers' worry; 跟你们没完 as a complaint), so their precision
-floors are lower, and so are blind146's and blind147's (calm objections such as 这不合理吧 and 我要投诉你
-read as distress; a 保本 claim its writer counted as misleading only); blind115 keeps a law firm that never names its creditor (taken for a lawyer
-impersonation). blind116 keeps misses the packs cannot see without a wider loan-offer notion
-(a merchant instalment the customer asks about at a clinic counter, two amounts disclosed before
-verification), so its recall floor is lower.
+floors are lower, and so are blind146's and blind147's (calm objections such as 这不合理吧 read
+as distress; a 保本 claim its writer counted as misleading only); blind115 keeps a law firm that
+never names its creditor (taken for a lawyer impersonation). blind116 keeps misses the packs
+cannot see without a wider loan-offer notion (a merchant instalment the customer asks about at a
+clinic counter, two amounts disclosed before verification), so its recall floor is lower.
 """
 
 from __future__ import annotations
