@@ -31,9 +31,10 @@ import re
 import warnings
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import groupby
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick_rs
 
@@ -129,7 +130,7 @@ def lookbehinds_last(pattern: str) -> str:
     return "|".join(_lookbehinds_last(b) for b in _alternatives(list(_tokens(pattern))))
 
 
-def branches(pattern: str) -> list[tuple[str, Need]]:
+def branches(pattern: str) -> list[Branch]:
     """``pattern`` as alternatives whose alternation matches exactly what it matches, each
     with its own requirement: the top-level branches, and a group that opens a branch
     distributed over the rest of it, ``(?<!L)(A|B)C`` → ``(?<!L)AC``, ``(?<!L)BC``. ``regex``
@@ -151,11 +152,38 @@ def branches(pattern: str) -> list[tuple[str, Need]]:
         return []
     out = []
     for tokens, opening, tail in split:
-        need = _joined_requirement("".join(opening), "".join(tail))
+        body, end = "".join(opening), "".join(tail)
+        need = _joined_requirement(body, end)
         if need is None:
             return []
-        out.append(("".join(tokens), need))
+        out.append(
+            Branch("".join(tokens[: len(tokens) - len(opening) - len(tail)]), body, end, need)
+        )
     return out
+
+
+class Branch(NamedTuple):
+    """One of ``branches``: ``head + body + tail``, and what a match of it requires."""
+
+    head: str  # its leading lookarounds (and those of the groups it was distributed from)
+    body: str
+    tail: str  # what followed the group it was distributed from
+    need: Need
+
+    @property
+    def text(self) -> str:
+        return self.head + self.body + self.tail
+
+
+def rejoined(parts: Iterable[Branch]) -> str:
+    """The alternation of ``parts`` in order, consecutive ones from one group written as that
+    group again, ``head(?:body|body)tail``, so ``regex`` runs their lookarounds and tail once."""
+    out = []
+    for (head, tail), group in groupby(parts, key=lambda b: (b.head, b.tail)):
+        bodies = [b.body for b in group]
+        body = bodies[0] if len(bodies) == 1 else "(?:" + "|".join(bodies) + ")"
+        out.append(head + body + tail)
+    return "|".join(out)
 
 
 def _joined_requirement(opening: str, tail: str) -> Need | None:

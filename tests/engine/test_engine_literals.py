@@ -22,6 +22,7 @@ from qc.engine.literals import (
     first_chars,
     lookbehinds_last,
     names_upper_case,
+    rejoined,
     required_literals,
     requirement,
     uncaptured,
@@ -189,7 +190,14 @@ def test_rewrites_keep_every_match_on_random_text() -> None:
     ],
 )
 def test_branches(pattern: str, parts: list[str]) -> None:
-    assert [part for part, _ in branches(pattern)] == parts
+    assert [part.text for part in branches(pattern)] == parts
+
+
+def test_alternatives_of_one_group_are_written_as_that_group_again() -> None:
+    split = branches("(?<!不)(保证|肯定)能(批|过)|准能下款")
+    assert rejoined(split) == "(?<!不)(?:保证|肯定)能(批|过)|准能下款"
+    assert rejoined(split[1:]) == "(?<!不)肯定能(批|过)|准能下款"
+    assert rejoined([split[0], split[2]]) == "(?<!不)保证能(批|过)|准能下款"
 
 
 def test_alternatives_whose_literals_are_in_the_text_match_what_the_pattern_matches() -> None:
@@ -209,18 +217,18 @@ def test_alternatives_whose_literals_are_in_the_text_match_what_the_pattern_matc
         whole = regex.compile(pattern)
         for _ in range(400):
             text = "".join(rng.choices(alphabet, k=30))
-            present = [(part, need) for part, need in split if any(s in text for s in need[0])]
+            present = [part for part in split if any(s in text for s in part.need[0])]
             expected = [m.span() for m in whole.finditer(text)]
             if not present:
                 assert expected == [], (pattern, text)
                 continue
             starts = [
-                text.find(s) - need[1] if need[1] is not None else 0
-                for _, need in present
-                for s in need[0]
+                text.find(s) - part.need[1] if part.need[1] is not None else 0
+                for part in present
+                for s in part.need[0]
                 if s in text
             ]
-            chosen = regex.compile("|".join(part for part, _ in present))
+            chosen = regex.compile(rejoined(present))
             got = [m.span() for m in chosen.finditer(text, max(0, min(starts)))]
             assert got == expected, (pattern, text)
 

@@ -15,11 +15,13 @@ from pydantic import Field
 
 from qc.engine.context import EvalContext, Joined
 from qc.engine.literals import (
+    Branch,
     LiteralIndex,
     branches,
     first_chars,
     lookbehinds_last,
     names_upper_case,
+    rejoined,
     requirement,
     uncaptured,
 )
@@ -114,15 +116,15 @@ class Regex(SearchOperator):
         ``regex`` module does not try the others at every position. The whole pattern's
         literals still pick the utterances (an alternative's own can be commoner words)."""
         whole = requirement(pattern)
-        split = branches(pattern) or ([(pattern, whole)] if whole else [])
-        self.parts = [part for part, _ in split] or [pattern]
+        split = branches(pattern) or ([Branch("", pattern, "", whole)] if whole else [])
+        self.parts = split or [Branch("", pattern, "", (frozenset(), None))]
         self.every = (1 << len(self.parts)) - 1
         self.subsets: dict[int, regex.Pattern[str]] = {}
         #: literal → (bit mask of the alternatives that require it, plus ``gate`` if the whole
         #: pattern requires it; the most characters a match of one of them starts before it,
         #: None: no bound)
         words: dict[str, tuple[int, int | None]] = {}
-        for k, (_, (strings, lead)) in enumerate(split):
+        for k, (*_, (strings, lead)) in enumerate(split):
             for word in strings:
                 mask, most = words.get(word, (0, 0))
                 words[word] = (
@@ -217,7 +219,7 @@ class Regex(SearchOperator):
         if rx is None:
             if len(self.subsets) >= MAX_SUBSETS:
                 return self.re
-            chosen = "|".join(part for k, part in enumerate(self.parts) if mask >> k & 1)
+            chosen = rejoined(part for k, part in enumerate(self.parts) if mask >> k & 1)
             rx = self.subsets[mask] = regex.compile(
                 lookbehinds_last(uncaptured(chosen)), self.flags
             )
