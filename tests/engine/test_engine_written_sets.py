@@ -27,10 +27,6 @@ from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {
-    "blind156_calls",
-    "blind155_calls",
-    "blind154_calls",
-    "blind153_calls",
     "blind144_calls",
     "blind143_calls",
     "blind142_calls",
