@@ -27,6 +27,10 @@ from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {
+    "blind160_calls",
+    "blind159_calls",
+    "blind158_calls",
+    "blind157_calls",
     "blind144_calls",
     "blind143_calls",
     "blind142_calls",
