@@ -8,9 +8,9 @@ outbound calls only (the packs require it on every call), and the sets never rea
 generalisation rather than set a floor (bench/data/README.md, "Status"). blind27, blind30,
 blind31, blind59, blind70 and blind86 keep false positives on judgement calls (the sentiment and
 tone models on long calls; elderly customers' worry; 跟你们没完 as a complaint), so their precision
-floors are lower, and so are blind146's and blind147's (calm objections such as 这不合理吧 read
-as distress; a 保本 claim its writer counted as misleading only); blind115 keeps a law firm that
-never names its creditor (taken for a lawyer impersonation). blind116 keeps misses the packs
+floors are lower, and so are blind146's, blind147's and blind158's (calm objections such as
+这不合理吧 read as distress; a 保本 claim its writer counted as misleading only); blind115 keeps a
+law firm that never names its creditor (taken for a lawyer impersonation). blind116 keeps misses the packs
 cannot see without a wider loan-offer notion (a merchant instalment the customer asks about at a
 clinic counter, two amounts disclosed before verification), so its recall floor is lower.
 """
@@ -27,10 +27,6 @@ from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {
-    "blind160_calls",
-    "blind159_calls",
-    "blind158_calls",
-    "blind157_calls",
     "blind144_calls",
     "blind143_calls",
     "blind142_calls",
@@ -82,6 +78,7 @@ FLOOR = {
     "blind115_calls": 0.90,
     "blind146_calls": 0.90,
     "blind147_calls": 0.90,
+    "blind158_calls": 0.90,
 }
 RECALL_FLOOR = {"blind116_calls": 0.90}
 SETS = sorted(
