@@ -10,9 +10,10 @@ blind31, blind59, blind70 and blind86 keep false positives on judgement calls (t
 tone models on long calls; elderly customers' worry; 跟你们没完 as a complaint), so their precision
 floors are lower, and so are blind146's, blind147's and blind158's (calm objections such as
 这不合理吧 read as distress; a 保本 claim its writer counted as misleading only); blind115 keeps a
-law firm that never names its creditor (taken for a lawyer impersonation). blind116 keeps misses the packs
-cannot see without a wider loan-offer notion (a merchant instalment the customer asks about at a
-clinic counter, two amounts disclosed before verification), so its recall floor is lower.
+law firm that never names its creditor (taken for a lawyer impersonation). blind116 keeps misses
+the packs cannot see without a wider loan-offer notion (a merchant instalment the customer asks
+about at a clinic counter, two amounts disclosed before verification), so its recall floor is
+lower.
 """
 
 from __future__ import annotations
