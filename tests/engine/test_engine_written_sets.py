@@ -28,6 +28,10 @@ from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {
+    "blind164_calls",
+    "blind163_calls",
+    "blind162_calls",
+    "blind161_calls",
     "blind144_calls",
     "blind143_calls",
     "blind142_calls",
