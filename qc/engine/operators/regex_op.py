@@ -99,8 +99,6 @@ class Regex(SearchOperator):
         try:
             regex.compile(params.pattern)  # report errors against the pattern as written
             fold = regex.IGNORECASE if names_upper_case(params.pattern) else 0
-            #: literals every match contains (None: run everywhere), found by the shared index,
-            #: and the most characters a match can start before one of them (None: no bound)
             self.flags = regex.MULTILINE | fold
             self._split(params.pattern)
             fast = lookbehinds_last(uncaptured(params.pattern))
@@ -193,7 +191,7 @@ class Regex(SearchOperator):
         pos, end = jt.bounds(rng.start, rng.stop)
         if self.prefilter is None:
             return [(pos, end, self.every)]
-        found: dict[int, tuple[int, int]] = {}  # position → (start, alternatives | GATE)
+        found: dict[int, tuple[int, int]] = {}  # position → (start, alternatives | gate)
         words, gate, every = self.words, self.gate, self.every
         for s, word in ctx.occurrences(self.index, self.slot, self.p.view, self.p.role):
             if pos <= s < end:
