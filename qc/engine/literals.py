@@ -145,20 +145,19 @@ def branches(pattern: str) -> list[Branch]:
     split: list[tuple[list[str], list[str], list[str]]] = []
     for alt in _alternatives(list(_tokens(pattern))):
         if _CAPTURE_USE.search("".join(alt)):  # named groups stay in their branch
-            split.append((alt, alt[_assertions(alt) :], []))
+            k = _assertions(alt)
+            split.append((alt[:k], alt[k:], []))
         else:
             split += _distributed(alt, [])
     if not 1 < len(split) <= MAX_BRANCHES:
         return []
     out = []
-    for tokens, opening, tail in split:
-        body, end = "".join(opening), "".join(tail)
-        need = _joined_requirement(body, end)
+    for parts in split:
+        head, body, tail = ("".join(p) for p in parts)
+        need = _joined_requirement(body, tail)
         if need is None:
             return []
-        out.append(
-            Branch("".join(tokens[: len(tokens) - len(opening) - len(tail)]), body, end, need)
-        )
+        out.append(Branch(head, body, tail, need))
     return out
 
 
@@ -236,21 +235,24 @@ def _assertions(tokens: list[str]) -> int:
 def _distributed(
     tokens: list[str], tail: list[str]
 ) -> list[tuple[list[str], list[str], list[str]]]:
-    """The branch ``tokens + tail`` as alternatives: a plain group after the leading lookarounds
-    of ``tokens``, not repeated, is distributed over the rest of the branch, recursively. Each
-    comes with the tokens its matches open with and the tail that follows them."""
+    """The branch ``tokens + tail`` as alternatives ``(head, body, tail)``: a plain group after
+    the leading lookarounds of ``tokens`` (the head), not repeated, is distributed over the rest
+    of the branch, recursively; the body is what the alternative's matches open with."""
     k = _assertions(tokens)
+    whole = [(tokens[:k], tokens[k:], tail)]
     plain = tokens[k : k + 1] == ["("] and tokens[k + 1 : k + 2] != ["?"]
     end = _closing(tokens, k)
     repeated = end + 1 < len(tokens) and tokens[end + 1][0] in "?*+{"
     if not (plain or tokens[k : k + 3] == ["(", "?", ":"]) or repeated:
-        return [(tokens + tail, tokens[k:], tail)]
+        return whole
     inner = tokens[k + 1 : end] if plain else tokens[k + 3 : end]
-    head, rest = tokens[:k], tokens[end + 1 :] + tail
+    rest = tokens[end + 1 :] + tail
     out = [
-        (head + b, at, t) for alt in _alternatives(inner) for b, at, t in _distributed(alt, rest)
+        (tokens[:k] + h, b, t)
+        for alt in _alternatives(inner)
+        for h, b, t in _distributed(alt, rest)
     ]
-    return out if len(out) <= MAX_BRANCHES else [(tokens + tail, tokens[k:], tail)]
+    return out if len(out) <= MAX_BRANCHES else whole
 
 
 def _lookbehinds_last(tokens: list[str]) -> str:
@@ -259,9 +261,9 @@ def _lookbehinds_last(tokens: list[str]) -> str:
     ahead: list[str] = []
     behind: list[str] = []
     end = 0
-    while (opening := "".join(tokens[end : end + 3])) in ("(?=", "(?!", "(?<"):
-        k = _closing(tokens, end)  # (?< is a lookbehind: named groups were returned untouched
-        (behind if opening == "(?<" else ahead).append("".join(tokens[end : k + 1]))
+    while _LOOKAROUND.match("".join(tokens[end : end + 4])):
+        k = _closing(tokens, end)
+        (behind if tokens[end + 2] == "<" else ahead).append("".join(tokens[end : k + 1]))
         end = k + 1
     rest = "".join(tokens[end:])
     if not behind or not rest:

@@ -115,8 +115,8 @@ class Regex(SearchOperator):
         literals still pick the utterances (an alternative's own can be commoner words)."""
         whole = requirement(pattern)
         split = branches(pattern) or ([Branch("", pattern, "", whole)] if whole else [])
-        self.parts = split or [Branch("", pattern, "", (frozenset(), None))]
-        self.every = (1 << len(self.parts)) - 1
+        self.parts = split
+        self.every = (1 << len(split)) - 1 or 1  # unsplit and unfiltered: the whole pattern
         self.subsets: dict[int, regex.Pattern[str]] = {}
         #: literal → (bit mask of the alternatives that require it, plus ``gate`` if the whole
         #: pattern requires it; the most characters a match of one of them starts before it,
@@ -129,7 +129,7 @@ class Regex(SearchOperator):
                     mask | 1 << k,
                     None if most is None or lead is None else max(most, lead),
                 )
-        gate = self.gate = 1 << len(self.parts)
+        gate = self.gate = self.every + 1
         picks = whole[0] if whole and not whole[0] >= words.keys() else words.keys()
         for word in picks:
             mask, most = words.get(word, (0, 0))
