@@ -19,6 +19,8 @@ GREETING = make_call(
 HOMOPHONES = make_call((A, "您好，长城银行信用卡克服，宫号幺零二三。"), (C, "我于七了。"))
 # 还款 as ASR writes it, 环款: the pinyin view reads 还 as huan
 REPAY = make_call((C, "下周一我就环款。"))
+# 七十了 sounds like 气死了 (qi shi / qi si once zh/ch/sh fold): a spoken number, not anger
+AGE = make_call((C, "我都七十了，没活路了。"), (C, "真是气死了。"))
 
 PHRASES = [
     pytest.param("phrase: {any: [工号, 编号]}", GREETING, [0], id="any"),
@@ -53,6 +55,9 @@ PHRASES = [
     pytest.param("phrase: {any: [信用卡客户], fuzzy: pinyin}", HOMOPHONES, None, id="fuzzy-strict"),
     pytest.param(
         "phrase: {any: [还款], fuzzy: pinyin, role: customer}", REPAY, [0], id="fuzzy-huan"
+    ),
+    pytest.param(
+        "phrase: {any: [气死了], fuzzy: pinyin, role: customer}", AGE, [1], id="fuzzy-number"
     ),
     pytest.param(
         "phrase: {any: [信用卡客户], fuzzy: pinyin, max_mismatch: 1}",

@@ -90,6 +90,10 @@ _NON_NEGATING_BY_CHAR: dict[str, tuple[tuple[str, int], ...]] = {
     for ch in NEGATORS
 }
 NEGATION_WINDOW = 2
+#: Characters of spoken numbers. A fuzzy match that reads a run of two or more of them where its
+#: phrase has other characters heard a number, not a homophone error: 我都七十了 is not 气死了,
+#: while 于七 is still 逾期.
+_NUMBER_RUN = re.compile("[零〇一二两三四五六七八九十百千万亿幺0-9]{2,}")
 
 
 def negated_at(text: str, char: int, window: int = NEGATION_WINDOW) -> bool:
@@ -184,8 +188,10 @@ class Phrase(SearchOperator):
                 self.canon[_clean(variant, "synonyms" if variant != term else field)] = term
         self.spelled = set(self.canon)  # the variants as written (text view)
         self.view: str = params.view
+        self.written = {v: v for v in self.canon}  # variant in the matching view → as written
         if params.fuzzy:
             self.view = "pinyin"
+            self.written = {pinyin(v): v for v in self.canon}
             self.canon = {pinyin(v): t for v, t in self.canon.items()}
         # Literal variants are found by the index shared with the rule set's other operators;
         # one-syllable wildcards (max_mismatch) need a pattern.
@@ -239,7 +245,11 @@ class Phrase(SearchOperator):
         excluded: dict[int, bool] = {}
         for i, char, said in self._hits(ctx, rng):
             term = self._term(said)
-            if (i, term) in found or self._negated(ctx, i, char):
+            if (
+                (i, term) in found
+                or self._negated(ctx, i, char)
+                or self._number(ctx, i, char, said)
+            ):
                 continue
             if self.exclude_re is not None:
                 if i not in excluded:
@@ -278,6 +288,16 @@ class Phrase(SearchOperator):
         # those of the text view, so read the negators there.
         view = "text" if self.view == "pinyin" else self.p.view
         return negated_at(ctx.view(view, i), char)
+
+    def _number(self, ctx: EvalContext, i: int, char: int, said: str) -> bool:
+        """A fuzzy match that reads part of a spoken number where its phrase has words."""
+        if not self.p.fuzzy:
+            return False
+        text, written = ctx.view("text", i), self.written.get(said, "")
+        return any(
+            m.start() < char + len(said) and m.end() > char and not set(m.group()) <= set(written)
+            for m in _NUMBER_RUN.finditer(text)
+        )
 
     def _found(self, ctx: EvalContext, i: int, char: int, length: int, term: str) -> Found:
         said = ctx.view(self.p.view, i)[char : char + length]
