@@ -28,10 +28,6 @@ from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {
-    "blind168_calls",
-    "blind167_calls",
-    "blind166_calls",
-    "blind165_calls",
     "blind164_calls",
     "blind163_calls",
     "blind162_calls",
