@@ -28,10 +28,6 @@ from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {
-    "blind172_calls",
-    "blind171_calls",
-    "blind170_calls",
-    "blind169_calls",
     "blind164_calls",
     "blind163_calls",
     "blind162_calls",
