@@ -28,6 +28,8 @@ from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {
+    "blind175_calls",
+    "blind173_calls",
     "blind164_calls",
     "blind163_calls",
     "blind162_calls",
