@@ -28,6 +28,7 @@ from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {
+    "blind180_calls",
     "blind177_calls",
     "blind178_calls",
     "blind179_calls",
