@@ -28,10 +28,6 @@ from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {
-    "blind180_calls",
-    "blind177_calls",
-    "blind178_calls",
-    "blind179_calls",
     "blind174_calls",
     "blind176_calls",
     "blind175_calls",
