@@ -188,7 +188,7 @@ class Phrase(SearchOperator):
                 self.canon[_clean(variant, "synonyms" if variant != term else field)] = term
         self.spelled = set(self.canon)  # the variants as written (text view)
         self.view: str = params.view
-        self.written = {v: v for v in self.canon}  # variant in the matching view → as written
+        self.written: dict[str, str] = {}  # fuzzy: a variant's pinyin → the variant as written
         if params.fuzzy:
             self.view = "pinyin"
             self.written = {pinyin(v): v for v in self.canon}
