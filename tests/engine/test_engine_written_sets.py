@@ -28,6 +28,7 @@ from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {
+    "blind182_calls",
     "blind183_calls",
     "blind184_calls",
     "blind181_calls",
