@@ -39,7 +39,7 @@ SYNTHETIC_PACK = """\
 pack: bench
 rules:
   - {id: bench.greeting, title: 开场, category: greeting, severity: minor,
-     when: {absence: {of: {phrase: {first: 2, any: [您好, 你好], fuzzy: pinyin}}}}}
+     when: {absence: {of: {phrase: {first: 2, any: [您好, 早上好], fuzzy: pinyin}}}}}
   - {id: bench.closing, title: 结束, category: closing, severity: minor,
      when: {absence: {of: {phrase: {last: 2, any: [再见, 感谢来电]}}}}}
   - {id: bench.promise, title: 承诺, category: prohibited_promise, severity: major,

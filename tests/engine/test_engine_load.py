@@ -63,6 +63,16 @@ BROKEN = [
         id="exclusion-inside-a-phrase",
     ),
     pytest.param(
+        rule_yaml("{phrase: {any: [您好, 你好], fuzzy: pinyin}}"),
+        "t.yaml:7 rules[0].when.phrase.any: 你好 is the same phrase as 您好 once read as pinyin",
+        id="phrase-listed-twice-fuzzy",
+    ),
+    pytest.param(
+        rule_yaml("{phrase: {any: [别着急, 别著急]}}"),
+        "t.yaml:7 rules[0].when.phrase.any: 别著急 is the same phrase as 别着急 once normalised",
+        id="phrase-listed-twice",
+    ),
+    pytest.param(
         rule_yaml("{all: [{phrase: {any: [a]}}, {phrse: {any: [b]}}]}"),
         "t.yaml:7 rules[0].when.all[1].phrse: unknown operator 'phrse' (did you mean 'phrase'?",
         id="unknown-operator",

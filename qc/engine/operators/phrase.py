@@ -181,18 +181,29 @@ class Phrase(SearchOperator):
         super().__init__(params, {})
         self.p = params
         self.terms = params.any or params.all or []
+        listed = "all" if params.all else "any"
+        variants = [  # (in the text view, as written, its term, the field it is listed in)
+            (_clean(variant, field), variant, term, field)
+            for term in self.terms
+            for variant, field in (
+                (term, listed),
+                *((synonym, "synonyms") for synonym in params.synonyms.get(term, [])),
+            )
+        ]
+        self.spelled = {clean for clean, *_ in variants}  # the variants as written
+        self.view: str = "pinyin" if params.fuzzy else params.view
+        key = pinyin if params.fuzzy else str
         self.canon: dict[str, str] = {}  # variant in the matching view → its term
-        field = "all" if params.all else "any"
-        for term in self.terms:
-            for variant in (term, *params.synonyms.get(term, [])):
-                self.canon[_clean(variant, "synonyms" if variant != term else field)] = term
-        self.spelled = set(self.canon)  # the variants as written (text view)
-        self.view: str = params.view
-        self.written: dict[str, str] = {}  # fuzzy: a variant's pinyin → the variant as written
-        if params.fuzzy:
-            self.view = "pinyin"
-            self.written = {pinyin(v): v for v in self.canon}
-            self.canon = {pinyin(v): t for v, t in self.canon.items()}
+        self.written: dict[str, str] = {}  # variant in the matching view → as written
+        for clean, variant, term, field in variants:
+            if key(clean) in self.written:
+                how = "read as pinyin" if params.fuzzy else "normalised"
+                raise ParamError(
+                    field,
+                    f"{variant} is the same phrase as {self.written[key(clean)]} once {how}",
+                    "list it once: fuzzy matching reads 您 as 你, and 著 is normalised to 着",
+                )
+            self.canon[key(clean)], self.written[key(clean)] = term, clean
         # Literal variants are found by the index shared with the rule set's other operators;
         # one-syllable wildcards (max_mismatch) need a pattern.
         self.share(LiteralIndex())
