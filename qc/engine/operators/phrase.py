@@ -92,7 +92,8 @@ _NON_NEGATING_BY_CHAR: dict[str, tuple[tuple[str, int], ...]] = {
 NEGATION_WINDOW = 2
 #: Characters of spoken numbers. A fuzzy match that reads a run of two or more of them where its
 #: phrase has other characters heard a number, not a homophone error: 我都七十了 is not 气死了,
-#: while 于七 is still 逾期.
+#: while 于七 is still 逾期. Narrower than the digits view's numerals: 点, 洞, 拐 and 叉 are
+#: words here.
 _NUMBER_RUN = re.compile("[零〇一二两三四五六七八九十百千万亿幺0-9]{2,}")
 
 
