@@ -14,6 +14,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
+from qc.engine.backtracking import STEPS_PER_S
 from qc.engine.literals import LiteralIndex
 from qc.engine.outcome import Found
 from qc.engine.views import SEP, compact, digits_views, pinyin, text_views
@@ -30,6 +31,7 @@ class Joined:
     text: str
     starts: tuple[int, ...]
     indices: tuple[int, ...]
+    longest: int  # characters of the longest utterance
 
     def position(self, offset: int) -> int:
         return bisect_right(self.starts, offset) - 1
@@ -46,6 +48,7 @@ class Joined:
 class _Shared:
     regex_timeout_s: float
     deadline: float = 0.0
+    untimed: int = 0  # steps the current rule's searches may still take without a time limit
     cache: dict[Any, Any] = field(default_factory=dict)
 
 
@@ -74,6 +77,16 @@ class EvalContext:
     # --- time limits ------------------------------------------------------------------------
     def begin_rule(self) -> None:
         self._s.deadline = time.monotonic() + self._s.regex_timeout_s
+        self._s.untimed = int(self._s.regex_timeout_s * STEPS_PER_S)
+
+    def untimed(self, steps: int | None) -> bool:
+        """Whether a search of at most ``steps`` steps (None: no bound) runs without a time
+        limit: yes while the current rule's such searches fit in its budget, the steps the
+        ``regex`` module surely takes in the rule's time limit (qc/engine/backtracking.py)."""
+        if steps is None or steps > self._s.untimed:
+            return False
+        self._s.untimed -= steps
+        return True
 
     def remaining_s(self) -> float:
         """Time left for the current rule's regular expressions (RELIABILITY B8)."""
@@ -185,7 +198,7 @@ class EvalContext:
         for part in parts:
             starts.append(offset)
             offset += len(part) + 1
-        return Joined(SEP.join(parts), tuple(starts), idx)
+        return Joined(SEP.join(parts), tuple(starts), idx, max(map(len, parts), default=0))
 
     def occurrences(self, index: LiteralIndex, slot: int, view: str, role: str) -> list[Hit]:
         """(start, word) of each of ``slot``'s words in the joined ``view`` of ``role``'s speech."""

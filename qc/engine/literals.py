@@ -63,7 +63,7 @@ def requirement(pattern: str) -> Need | None:
     that many characters after the match's start (None: no bound). A regex then starts its
     search in an utterance at the first such string less the lead, not at the utterance's start.
     """
-    tree = _parse(pattern)
+    tree = parse(pattern)
     return _required(_sequence(tree)) if tree is not None else None
 
 
@@ -81,7 +81,7 @@ def first_chars(pattern: str) -> Strings | None:
     makes ``regex`` run the lookbehind at every position before it looks at a character;
     ``Regex`` puts a lookahead for these characters in front, which fails at once elsewhere.
     """
-    tree = _parse(pattern)
+    tree = parse(pattern)
     if tree is None or _GLOBAL_FLAGS.search(pattern):
         return None
     chars, nullable = _first_of(tree)
@@ -94,7 +94,7 @@ def names_upper_case(pattern: str) -> bool:
     The views are lower case, so only such a pattern needs IGNORECASE, which costs the
     ``regex`` module a case lookup at every character it compares.
     """
-    tree = _parse(pattern)
+    tree = parse(pattern)
     return tree is None or any(chr(c).lower() != chr(c) for c in _named_chars(tree))
 
 
@@ -188,7 +188,7 @@ def rejoined(parts: Iterable[Branch]) -> str:
 def _joined_requirement(opening: str, tail: str) -> Need | None:
     """``requirement(opening + tail)``, the tail analysed once for all the alternatives it
     follows (a pack's pattern splits into a hundred alternatives, most sharing a long tail)."""
-    first, rest = _parse(opening), _tail(tail)
+    first, rest = parse(opening), _tail(tail)
     if first is None or rest is None:
         return requirement(opening + tail)
     return _required(_fold([*(_node(op, av) for op, av in first), *rest]))
@@ -197,7 +197,7 @@ def _joined_requirement(opening: str, tail: str) -> Need | None:
 @lru_cache(maxsize=256)
 def _tail(tail: str) -> tuple[Analysis, ...] | None:
     """The analyses of the items of ``tail``, once for all the alternatives it follows."""
-    tree = _parse(tail)
+    tree = parse(tail)
     return None if tree is None else tuple(_node(op, av) for op, av in tree)
 
 
@@ -290,7 +290,7 @@ def _tokens(pattern: str) -> Iterator[str]:
         i = end
 
 
-def _parse(pattern: str) -> Any:
+def parse(pattern: str) -> Any:
     """CPython's parse tree of ``pattern``, or None for syntax it does not share with ``regex``."""
     if _FUZZY.search(pattern):
         return None

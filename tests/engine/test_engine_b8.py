@@ -35,3 +35,16 @@ def test_the_batch_goes_on(ruleset_of: Any) -> None:
         for c in (LOOPED, ok_call, LOOPED)
     ]
     assert [c.errored_rules for c in cards] == [("t.slow",), (), ("t.slow",)]
+
+
+def test_a_bounded_pattern_past_the_step_budget_keeps_the_limit(ruleset_of: Any) -> None:
+    """Without unbounded repetition, but 2^24 ways to split the 嗯s before a 好 that does not
+    end the line: too many steps to run without a time limit (qc/engine/backtracking.py), so
+    it is stopped like the one above."""
+    slow = rule_yaml("{regex: {pattern: '(嗯|嗯嗯){0,24}(好|坏)$', role: any}}", rule_id="t.slow")
+    ruleset = ruleset_of({"t.yaml": slow + NORMAL})
+    call = make_call(("agent", "您好，" + "嗯" * 40 + "好吗"), ("customer", "嗯。"))
+    started = time.perf_counter()
+    card = evaluate(ruleset, call, options=EvalOptions(regex_timeout_s=0.1))
+    assert time.perf_counter() - started < 1.0
+    assert card.errored_rules == ("t.slow",)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import regex
 from pydantic import Field
 
+from qc.engine.backtracking import steps
 from qc.engine.context import EvalContext, Joined
 from qc.engine.literals import (
     Branch,
@@ -168,7 +169,7 @@ class Regex(SearchOperator):
         jt = ctx.joined(self.p.view, self.p.role)
         found: list[Found] = []
         for lo, hi, mask in self._candidates(ctx, jt, rng):
-            for m in self._matches(self._compiled(mask), jt.text, lo, hi, ctx):
+            for m in self._matches(self._compiled(mask), jt, lo, hi, ctx):
                 p = jt.position(m.start())
                 found.append(
                     ctx.found(
@@ -224,15 +225,26 @@ class Regex(SearchOperator):
         return rx
 
     def _matches(
-        self, rx: regex.Pattern[str], text: str, lo: int, hi: int, ctx: EvalContext
+        self, rx: regex.Pattern[str], jt: Joined, lo: int, hi: int, ctx: EvalContext
     ) -> Iterator[regex.Match[str]]:
-        """The matches of ``rx`` in ``text[lo:hi]`` that stay inside one utterance, left to right.
+        """The matches of ``rx`` in ``jt.text[lo:hi]`` that stay inside one utterance, left to
+        right.
 
-        One ``finditer`` per range: with a time limit, each ``regex`` call costs about 2 µs
-        before it looks at a character, twice a short search.
+        One ``finditer`` per range. With a time limit, each ``regex`` call costs about 2 µs
+        before it looks at a character, twice a short search; a search whose steps are bounded
+        (qc/engine/backtracking.py) goes without while its rule's budget lasts.
         """
+        p = jt.position(lo)
+        within = p + 1 == len(jt.starts) or hi < jt.starts[p + 1]
+        line = hi - jt.starts[p] if within else jt.longest
+        bound = steps(rx.pattern, 1 << max(line - 1, 0).bit_length())  # a few lines per pattern
+        text = jt.text
         try:
-            for m in rx.finditer(text, lo, hi, timeout=ctx.remaining_s()):
+            if bound is not None and ctx.untimed(bound * (hi - lo + 1)):
+                found = rx.finditer(text, lo, hi)
+            else:
+                found = rx.finditer(text, lo, hi, timeout=ctx.remaining_s())
+            for m in found:
                 if m.group() and SEP not in m.group():
                     yield m
         except TimeoutError:
