@@ -15,13 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qc.engine.backtracking import STEPS_PER_S
-from qc.engine.literals import LiteralIndex
+from qc.engine.literals import Hit, LiteralIndex
 from qc.engine.outcome import Found
 from qc.engine.views import SEP, compact, digits_views, pinyin, text_views
 from qc.types import Evidence, Features, Transcript, UtteranceSentiment
 
 QUOTE_CHARS = 60
-Hit = tuple[int, str]  # a literal's start offset in a joined view, and the literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +200,8 @@ class EvalContext:
         return Joined(SEP.join(parts), tuple(starts), idx, max(map(len, parts), default=0))
 
     def occurrences(self, index: LiteralIndex, slot: int, view: str, role: str) -> list[Hit]:
-        """(start, word) of each of ``slot``'s words in the joined ``view`` of ``role``'s speech."""
+        """(position, start, word) of each of ``slot``'s words in the joined ``view`` of
+        ``role``'s speech, positions in order."""
         return self._scan(index, view, role).get(slot, [])
 
     def _scan(self, index: LiteralIndex, view: str, role: str) -> dict[int, list[Hit]]:
@@ -212,16 +212,16 @@ class EvalContext:
         """One pass over the joined view; with utterances hidden, the whole call's hits outside
         them, moved to the shorter text (no literal spans SEP), instead of a second pass."""
         if not self.hidden:
-            return index.scan(self.joined(view, role).text, view)
+            joined = self.joined(view, role)
+            return index.scan(joined.text, view, joined.starts)
         whole = self._derive(self.window, frozenset())
         full, part = whole.joined(view, role), self.joined(view, role)
         out: dict[int, list[Hit]] = {}
         for slot, hits in whole._scan(index, view, role).items():
             kept = []
-            for start, word in hits:
-                p = full.position(start)
+            for p, start, word in hits:
                 if full.indices[p] not in self.hidden:
-                    kept.append((start - full.starts[p] + part.starts[p], word))
+                    kept.append((p, start - full.starts[p] + part.starts[p], word))
             if kept:
                 out[slot] = kept
         return out

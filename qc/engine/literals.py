@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import groupby
 from re import _constants as sre  # type: ignore[attr-defined]
@@ -42,6 +42,7 @@ Strings = frozenset[str]
 Need = tuple[Strings, int | None]  # strings a match contains, and the most characters before one
 Analysis = tuple[Strings | None, Need | None, int | None]  # exact strings, need, most characters
 _Automaton = tuple[ahocorasick_rs.AhoCorasick, list[str], list[list[int]]]  # words, slots
+Hit = tuple[int, int, str]  # the line a literal is on, its start offset in the text, the literal
 MAX_STRINGS = 64  # a larger exact set is given up (its requirement is still kept)
 MAX_BRANCHES = 512  # a pattern split into more alternatives is kept whole (``branches``)
 _EMPTY: Strings = frozenset({""})
@@ -340,8 +341,12 @@ class LiteralIndex:
         self._automata.pop(view, None)
         return slot
 
-    def scan(self, text: str, view: str = "text") -> dict[int, list[tuple[int, str]]]:
-        """Slot → (start offset, word) of each of its words in ``text``, overlaps included."""
+    def scan(
+        self, text: str, view: str = "text", starts: Sequence[int] = (0,)
+    ) -> dict[int, list[Hit]]:
+        """Slot → (line, start offset, word) of each of its words in ``text``, overlaps
+        included, in the order of their ends; ``starts``: where each line of ``text`` begins
+        (the utterances of a joined view; no word holds the newline between them)."""
         if view not in self._automata:
             words = list(self._slots.get(view, {}))
             # A contiguous NFA: more instructions per character than a DFA, but 1.9 MB for the
@@ -352,9 +357,12 @@ class LiteralIndex:
             automaton = ahocorasick_rs.AhoCorasick(words, implementation=compact)
             self._automata[view] = (automaton, words, [self._slots[view][w] for w in words])
         automaton, words, slots = self._automata[view]
-        found: dict[int, list[tuple[int, str]]] = {}
-        for k, start, _ in automaton.find_matches_as_indexes(text, overlapping=True):
-            hit = (start, words[k])
+        found: dict[int, list[Hit]] = {}
+        line, following = 0, [*starts[1:], len(text) + 1]
+        for k, start, end in automaton.find_matches_as_indexes(text, overlapping=True):
+            while end > following[line]:  # matches come in the order of their ends
+                line += 1
+            hit = (line, start, words[k])
             for slot in slots[k]:
                 found.setdefault(slot, []).append(hit)
         return found

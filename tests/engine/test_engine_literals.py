@@ -273,9 +273,11 @@ def test_literal_index_reports_each_slot_its_own_words_with_overlaps() -> None:
     index = LiteralIndex()
     a, b = index.add(["工号", "号码"]), index.add(["码", "号码"])
     found = index.scan("您好工号码码")
-    assert found[a] == [(2, "工号"), (3, "号码")]
-    assert found[b] == [(3, "号码"), (4, "码"), (5, "码")]
+    assert found[a] == [(0, 2, "工号"), (0, 3, "号码")]
+    assert found[b] == [(0, 3, "号码"), (0, 4, "码"), (0, 5, "码")]
     assert index.scan("没有") == {}
+    lines = index.scan("工号\n您好\n码", starts=(0, 3, 6))  # each hit names its line
+    assert lines[a] == [(0, 0, "工号")] and lines[b] == [(2, 6, "码")]
 
 
 def test_rule_files_share_one_literal_index_scanned_once_per_view() -> None:
@@ -311,7 +313,7 @@ def test_trie_alternation_and_index_find_what_a_flat_longest_first_alternation_f
         index = LiteralIndex()
         slot = index.add(words)
         longest: dict[int, str] = {}
-        for start, word in index.scan(text).get(slot, []):
+        for _, start, word in index.scan(text).get(slot, []):
             longest[start] = max(longest.get(start, ""), word, key=len)
         assert sorted(longest.items()) == overlapping(flat), words
 
@@ -378,7 +380,8 @@ def test_scan_with_utterances_hidden_equals_a_pass_over_the_shorter_text() -> No
             part = ctx.hiding(frozenset(hidden))
             for view in ("text", "digits", "pinyin"):
                 for role in ("agent", "customer", "any"):
-                    direct = index.scan(part.joined(view, role).text, view)
+                    joined = part.joined(view, role)
+                    direct = index.scan(joined.text, view, joined.starts)
                     assert part._scan(index, view, role) == direct, (view, role, hidden)
                     compared += bool(direct)
     assert compared > 100

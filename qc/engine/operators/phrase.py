@@ -277,21 +277,17 @@ class Phrase(SearchOperator):
         """(utterance, char, matched string) for every place in the scope where a variant
         starts, the longest variant there; overlapping places are all kept."""
         jt: Joined = ctx.joined(self.view, self.p.role)
-        pos, end = jt.bounds(rng.start, rng.stop)
-        longest: dict[int, str] = {}
+        longest: dict[int, tuple[int, str]] = {}  # start → (position, longest variant there)
         if self.wildcards is None:
-            for s, variant in ctx.occurrences(self.index, self.slot, self.view, self.p.role):
-                if pos <= s < end and len(variant) > len(longest.get(s, "")):
-                    longest[s] = variant
+            for p, s, variant in ctx.occurrences(self.index, self.slot, self.view, self.p.role):
+                if p in rng and len(variant) > len(longest.get(s, (0, ""))[1]):
+                    longest[s] = (p, variant)
         else:  # restarting one character after each match finds overlaps
+            pos, end = jt.bounds(rng.start, rng.stop)
             while (m := self.wildcards.search(jt.text, pos, end)) is not None:
-                longest[m.start()] = m.group()
+                longest[m.start()] = (jt.position(m.start()), m.group())
                 pos = m.start() + 1
-        out = []
-        for s, said in sorted(longest.items()):
-            p = jt.position(s)
-            out.append((jt.indices[p], s - jt.starts[p], said))
-        return out
+        return [(jt.indices[p], s - jt.starts[p], said) for s, (p, said) in sorted(longest.items())]
 
     def _negated(self, ctx: EvalContext, i: int, char: int) -> bool:
         if self.p.negated != "skip" or char == 0:

@@ -189,25 +189,27 @@ class Regex(SearchOperator):
         """Character ranges to search and the alternatives to search them with: each utterance
         holding a required literal, from its first one less the lead (lookbehinds still see the
         start), with the alternatives requiring its literals; or the whole span, with all."""
-        pos, end = jt.bounds(rng.start, rng.stop)
         if self.prefilter is None:
-            return [(pos, end, self.every)]
-        found: dict[int, tuple[int, int]] = {}  # position → (start, alternatives | gate)
+            return [(*jt.bounds(rng.start, rng.stop), self.every)]
         words, gate, every = self.words, self.gate, self.every
-        for s, word in ctx.occurrences(self.index, self.slot, self.p.view, self.p.role):
-            if pos <= s < end:
-                p = jt.position(s)
+        out: list[tuple[int, int, int]] = []
+        here, first, seen = -1, 0, 0  # the position read, where to start, its alternatives
+
+        def close() -> None:
+            if seen & gate and seen & every:
+                lo, hi = jt.bounds(here, here + 1)
+                out.append((max(lo, first), hi, seen & every))
+
+        for p, s, word in ctx.occurrences(self.index, self.slot, self.p.view, self.p.role):
+            if p in rng:
+                if p != here:
+                    close()
+                    here, first, seen = p, len(jt.text), 0
                 mask, lead = words[word]
-                first, seen = found.get(p, (end, 0))
                 if mask & every:
                     first = min(first, s - lead if lead is not None else 0)
-                found[p] = (first, seen | mask)
-        out = []
-        for p in sorted(found):
-            start, mask = found[p]
-            if mask & gate and mask & every:
-                lo, hi = jt.bounds(p, p + 1)
-                out.append((max(lo, start), hi, mask & every))
+                seen |= mask
+        close()
         return out
 
     def _compiled(self, mask: int) -> regex.Pattern[str]:
