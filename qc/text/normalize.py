@@ -39,6 +39,8 @@ _NUMBER_BREAK = regex.compile(
     r"(?<=[十百千万亿][零〇一二两三四五六七八九]?)[^\w\n]+(?=[零〇一二两三四五六七八九十幺])"
     r"|(?<=[\d零〇一二两三四五六七八九])[^\w\n]+(?=(?:\d{1,2}|[一二两三四五六七八九十]{1,3})[号日月期天年个岁])"
 )
+# Where such a break can start: punctuation right after a numeral.
+_NUMERAL_THEN_PUNCT = regex.compile(r"[\d零〇一二两三四五六七八九十百千万亿][^\w\n]")
 
 
 # OpenCC keeps 著 because it is also a simplified character (著名, 显著); Whisper writes it for the
@@ -150,8 +152,19 @@ def digits_view(text: str) -> str:
 
 
 def number_parts(text: str) -> list[str]:
-    """``text`` split where punctuation separates two numbers that must not merge."""
-    return [str(part) for part in _NUMBER_BREAK.split(text)]
+    """``text`` split where punctuation separates two numbers that must not merge.
+
+    A break starts at punctuation right after a numeral: only there is ``_NUMBER_BREAK`` tried
+    (its lookbehinds, tried at every position by a plain split, took most of a call's digits
+    view).
+    """
+    parts, done = [], 0
+    for m in _NUMERAL_THEN_PUNCT.finditer(text):
+        cut = _NUMBER_BREAK.match(text, m.start() + 1) if m.start() + 1 >= done else None
+        if cut:
+            parts.append(text[done : cut.start()])
+            done = cut.end()
+    return [*parts, text[done:]]
 
 
 def _digits(text: str) -> str:

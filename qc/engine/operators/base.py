@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -58,7 +59,7 @@ class ScopeParams(OpParams):
             raise ValueError("give at most one of first_s/last_s")
         return self
 
-    @property
+    @cached_property  # read by every search of every call
     def scope(self) -> tuple[str, int | None, int | None, float | None, float | None]:
         return (self.role, self.first, self.last, self.first_s, self.last_s)
 
