@@ -38,6 +38,9 @@ CAP = 10**9
 #: steps counted as one second of a rule's time limit: 25 ns a step, where the slowest
 #: adversarial pattern measured by bench/backtracking.py took 9
 STEPS_PER_S = 40_000_000
+#: analysed branches and lookaround bodies (``_Walk.shared``), cleared past this size
+_SHARED: dict[tuple[Any, str, bool, int], tuple[_Bound, bool]] = {}
+_SHARED_MAX = 20_000
 _SMALL_RANGE = 64  # a character range up to this size is read as its members
 _NEWLINE = ord("\n")
 #: classes that match a newline, in a class without NEGATE; with it, any other
@@ -79,18 +82,25 @@ _EMPTY = _Bound((0, 0), 1)
 _ANY = _Bound((1, 1))
 
 
-@lru_cache(maxsize=4096)
 def steps(pattern: str, line: int) -> int | None:
     """The most steps a search of ``pattern`` takes from one position of a text whose lines
     have at most ``line`` characters, or None: no bound (a repetition that could cross lines
     or nests past ``CAP``, or syntax the analysis does not read)."""
+    bound, by_line = _analysis(pattern, 0)
+    return _analysis(pattern, line)[0] if by_line else bound
+
+
+@lru_cache(maxsize=4096)
+def _analysis(pattern: str, line: int) -> tuple[int | None, bool]:
+    """The bound, and whether it depends on ``line`` (an ``x*`` or ``x+`` was met)."""
     tree = parse(pattern)
     if tree is None or tree.state.flags & sre.SRE_FLAG_DOTALL:
-        return None
+        return None, False
+    walk = _Walk(line)
     try:
-        return _Walk(line).sequence(list(tree), backward=False).most_cost()
+        return walk.sequence(list(tree), backward=False).most_cost(), walk.by_line
     except _Unbounded:
-        return None
+        return None, walk.by_line
 
 
 def _then(a: _Bound, b: _Bound) -> _Bound:
@@ -133,17 +143,43 @@ def _once(b: _Bound, cost: int | None = None) -> _Bound:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Walk:
     line: int
+    by_line: bool = False  # an unbounded repetition was bounded by ``line``
 
     def sequence(self, items: list[tuple[Any, Any]], backward: bool) -> _Bound:
         # From the end: each item is followed by the whole rest, keyed by its opening
         # character, so a skipped optional item does not double the ways of what follows.
-        out = _EMPTY
+        # A run of literals is one node: its first character, then one test per character.
+        out, run, first = _EMPTY, 0, 0
         for op, av in items if backward else items[::-1]:
+            if op is sre.LITERAL:
+                run, first = run + 1, av
+                continue
+            if run:
+                out, run = _then(_word(first, run), out), 0
             out = _then(self.node(op, av, backward), out)
-        return out
+        return _then(_word(first, run), out) if run else out
+
+    def shared(self, op: Any, av: Any, backward: bool) -> _Bound:
+        """A branch or a lookaround's body, analysed once per process and line length: a
+        pattern's alternatives, analysed one by one (the regex operator), repeat the same
+        negation lists (``(?<!(不会|没有|…)[^\\n]{0,8})``) many times."""
+        key = (op, repr(av), backward, self.line)
+        if key not in _SHARED:
+            outer, self.by_line = self.by_line, False
+            bound = (
+                _either([self.sequence(list(alt), backward) for alt in av[1]])
+                if op is sre.BRANCH
+                else self.sequence(list(av[-1]), backward)
+            )
+            if len(_SHARED) > _SHARED_MAX:
+                _SHARED.clear()
+            _SHARED[key], self.by_line = (bound, self.by_line), outer or self.by_line
+        bound, by_line = _SHARED[key]
+        self.by_line |= by_line
+        return bound
 
     def node(self, op: Any, av: Any, backward: bool) -> _Bound:
         if op in (sre.LITERAL, sre.IN):
@@ -163,9 +199,9 @@ class _Walk:
                 raise _Unbounded
             return self.sequence(list(av[-1]), backward)
         if op is sre.BRANCH:
-            return _either([self.sequence(list(alt), backward) for alt in av[1]])
+            return self.shared(op, av, backward)
         if op in (sre.ASSERT, sre.ASSERT_NOT):
-            body = self.sequence(list(av[1]), av[0] < 0)
+            body = self.shared(sre.SUBPATTERN, (None, 0, 0, av[1]), av[0] < 0)
             if (av[0] < 0) != backward:  # it reads the other side of the position
                 return _once(body, body.most_cost())
             return _Bound((0, body.other[1]), 1, {c: (0, s) for c, (_, s) in body.by.items()})
@@ -176,7 +212,7 @@ class _Walk:
             if high is sre.MAXREPEAT:
                 if body.getwidth()[0] < 1 or not _within_line(list(body)):
                     raise _Unbounded
-                high = max(low, self.line)
+                high, self.by_line = max(low, self.line), True
             repeated = _repeat(low, high, self.sequence(list(body), backward))
             return _once(repeated) if op is sre.POSSESSIVE_REPEAT else repeated
         if op is sre.GROUPREF_EXISTS:
@@ -199,6 +235,11 @@ def _repeat(low: int, high: int, body: _Bound) -> _Bound:
         ways.empty,
         {c: (ways.at(c)[0], done.at(c)[1]) for c in ways.by.keys() | done.by.keys()},
     )
+
+
+def _word(first: int, length: int) -> _Bound:
+    """Literal characters in a row, ``first`` tested first."""
+    return _Bound((0, 1), 0, {chr(first).lower(): (1, length)})
 
 
 def _chars(op: Any, av: Any) -> frozenset[str] | None:

@@ -119,6 +119,8 @@ class Regex(SearchOperator):
         self.parts = split
         self.every = (1 << len(split)) - 1 or 1  # unsplit and unfiltered: the whole pattern
         self.subsets: dict[int, regex.Pattern[str]] = {}
+        #: (mask, line) → step bound of the mask's pattern on lines that long (``_bound``)
+        self.bounds: dict[tuple[int, int], int | None] = {}
         #: literal → (bit mask of the alternatives that require it, plus ``gate`` if the whole
         #: pattern requires it; the most characters a match of one of them starts before it,
         #: None: no bound)
@@ -169,7 +171,7 @@ class Regex(SearchOperator):
         jt = ctx.joined(self.p.view, self.p.role)
         found: list[Found] = []
         for lo, hi, mask in self._candidates(ctx, jt, rng):
-            for m in self._matches(self._compiled(mask), jt, lo, hi, ctx):
+            for m in self._matches(mask, jt, lo, hi, ctx):
                 p = jt.position(m.start())
                 found.append(
                     ctx.found(
@@ -220,26 +222,49 @@ class Regex(SearchOperator):
         if rx is None:
             if len(self.subsets) >= MAX_SUBSETS:
                 return self.re
-            chosen = rejoined(part for k, part in enumerate(self.parts) if mask >> k & 1)
-            rx = self.subsets[mask] = regex.compile(
-                lookbehinds_last(uncaptured(chosen)), self.flags
-            )
+            rx = self.subsets[mask] = regex.compile(self._source(mask), self.flags)
         return rx
 
+    def _bound(self, mask: int, line: int) -> int | None:
+        """The most steps the pattern of ``mask`` takes from one position of an utterance of at
+        most ``line`` characters (qc/engine/backtracking.py). A subset of the alternatives is
+        bounded by the sum of its alternatives' bounds (their alternation, regrouped or not,
+        tries each at most once per position), so a new subset needs no analysis of its own."""
+        key = (mask, line)
+        if key not in self.bounds:
+            if self._compiled(mask) is self.re:
+                self.bounds[key] = steps(self.re.pattern, line)
+            else:
+                alone = [self._alone(k, line) for k in range(len(self.parts)) if mask >> k & 1]
+                self.bounds[key] = None if None in alone else sum(alone)  # type: ignore[arg-type]
+        return self.bounds[key]
+
+    def _alone(self, k: int, line: int) -> int | None:
+        """The bound of alternative k on its own, analysed once per line length."""
+        key = (-1 - k, line)  # negative: one alternative, never compiled on its own for this
+        if key not in self.bounds:
+            self.bounds[key] = steps(self._source(1 << k), line)
+        return self.bounds[key]
+
+    def _source(self, mask: int) -> str:
+        chosen = rejoined(part for k, part in enumerate(self.parts) if mask >> k & 1)
+        return lookbehinds_last(uncaptured(chosen))
+
     def _matches(
-        self, rx: regex.Pattern[str], jt: Joined, lo: int, hi: int, ctx: EvalContext
+        self, mask: int, jt: Joined, lo: int, hi: int, ctx: EvalContext
     ) -> Iterator[regex.Match[str]]:
-        """The matches of ``rx`` in ``jt.text[lo:hi]`` that stay inside one utterance, left to
-        right.
+        """The matches of the alternatives in ``mask`` in ``jt.text[lo:hi]`` that stay inside
+        one utterance, left to right.
 
         One ``finditer`` per range. With a time limit, each ``regex`` call costs about 2 µs
         before it looks at a character, twice a short search; a search whose steps are bounded
-        (qc/engine/backtracking.py) goes without while its rule's budget lasts.
+        goes without while its rule's budget lasts.
         """
+        rx = self._compiled(mask)
         p = jt.position(lo)
         within = p + 1 == len(jt.starts) or hi < jt.starts[p + 1]
         line = hi - jt.starts[p] if within else jt.longest
-        bound = steps(rx.pattern, 1 << max(line - 1, 0).bit_length())  # a few lines per pattern
+        bound = self._bound(mask, 1 << max(line - 1, 0).bit_length())  # a few lines per node
         text = jt.text
         try:
             if bound is not None and ctx.untimed(bound * (hi - lo + 1)):
