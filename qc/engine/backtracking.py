@@ -36,11 +36,11 @@ from qc.engine.literals import parse
 #: bounds past this are given up (the search keeps its time limit)
 CAP = 10**9
 #: steps counted as one second of a rule's time limit: 25 ns a step, where the slowest
-#: adversarial pattern measured by bench/backtracking.py took 9
+#: adversarial pattern measured by bench/backtracking.py took 9-14
 STEPS_PER_S = 40_000_000
 #: analysed branches and lookaround bodies (``_Walk.shared``), cleared past this size
 _SHARED: dict[tuple[Any, str, bool, int], tuple[_Bound, bool]] = {}
-_SHARED_MAX = 20_000
+_SHARED_MAX = 5_000
 _SMALL_RANGE = 64  # a character range up to this size is read as its members
 _NEWLINE = ord("\n")
 #: classes that match a newline, in a class without NEGATE; with it, any other
@@ -131,11 +131,8 @@ def _either(alts: list[_Bound]) -> _Bound:
     return _Bound(total(None), empty, {c: total(c) for c in keys})
 
 
-def _once(b: _Bound, cost: int | None = None) -> _Bound:
-    """``b`` matching at most one way (an atomic group; a lookaround, zero-width, when
-    ``cost`` is given: the steps of its body)."""
-    if cost is not None:
-        return _Bound((0, cost), 1)
+def _once(b: _Bound) -> _Bound:
+    """``b`` matching at most one way (an atomic group, a possessive repetition)."""
     return _Bound(
         (min(b.other[0], 1), b.other[1]),
         min(b.empty, 1),
@@ -203,7 +200,7 @@ class _Walk:
         if op in (sre.ASSERT, sre.ASSERT_NOT):
             body = self.shared(sre.SUBPATTERN, (None, 0, 0, av[1]), av[0] < 0)
             if (av[0] < 0) != backward:  # it reads the other side of the position
-                return _once(body, body.most_cost())
+                return _Bound((0, body.most_cost()), 1)
             return _Bound((0, body.other[1]), 1, {c: (0, s) for c, (_, s) in body.by.items()})
         if op is sre.ATOMIC_GROUP:
             return _once(self.sequence(list(av), backward))
