@@ -28,10 +28,7 @@ from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {
-    "blind188_calls",
     "blind187_calls",
-    "blind186_calls",
-    "blind185_calls",
     "blind182_calls",
     "blind183_calls",
     "blind184_calls",
