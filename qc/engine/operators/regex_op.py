@@ -230,9 +230,11 @@ class Regex(SearchOperator):
         most ``line`` characters (qc/engine/backtracking.py). A subset of the alternatives is
         bounded by the sum of its alternatives' bounds (their alternation, regrouped or not,
         tries each at most once per position), so a new subset needs no analysis of its own."""
+        if self._compiled(mask) is self.re:  # all alternatives, or past MAX_SUBSETS
+            mask = self.every
         key = (mask, line)
         if key not in self.bounds:
-            if self._compiled(mask) is self.re:
+            if mask == self.every:
                 self.bounds[key] = steps(self.re.pattern, line)
             else:
                 alone = [self._alone(k, line) for k in range(len(self.parts)) if mask >> k & 1]
