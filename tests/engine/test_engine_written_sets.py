@@ -28,6 +28,9 @@ from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {
+    "blind192_calls",
+    "blind191_calls",
+    "blind190_calls",
     "blind187_calls",
     "blind182_calls",
     "blind183_calls",
