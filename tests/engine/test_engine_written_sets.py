@@ -28,6 +28,7 @@ from qc.engine.cases import default_features
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {
+    "blind189_calls",
     "blind192_calls",
     "blind191_calls",
     "blind190_calls",
