@@ -31,7 +31,7 @@ from functools import lru_cache
 from re import _constants as sre  # type: ignore[attr-defined]
 from typing import Any
 
-from qc.engine.literals import parse
+from qc.engine.literals import class_chars, parse
 
 #: bounds past this are given up (the search keeps its time limit)
 CAP = 10**9
@@ -41,7 +41,6 @@ STEPS_PER_S = 40_000_000
 #: analysed branches and lookaround bodies (``_Walk.shared``), cleared past this size
 _SHARED: dict[tuple[Any, str, bool, int], tuple[_Bound, bool]] = {}
 _SHARED_MAX = 5_000
-_SMALL_RANGE = 64  # a character range up to this size is read as its members
 _NEWLINE = ord("\n")
 #: classes that match a newline, in a class without NEGATE; with it, any other
 _NEWLINE_CATEGORIES = {sre.CATEGORY_SPACE, sre.CATEGORY_NOT_WORD, sre.CATEGORY_NOT_DIGIT}
@@ -240,19 +239,10 @@ def _word(first: int, length: int) -> _Bound:
 
 
 def _chars(op: Any, av: Any) -> frozenset[str] | None:
-    """The characters a literal, or a class of literals and small ranges, matches, lower-cased
-    (case folding puts both cases in one group); None for other classes."""
-    if op is sre.LITERAL:
-        return frozenset({chr(av).lower()})
-    out: set[str] = set()
-    for kind, value in av:
-        if kind is sre.LITERAL:
-            out.add(chr(value).lower())
-        elif kind is sre.RANGE and value[1] - value[0] < _SMALL_RANGE:
-            out.update(chr(c).lower() for c in range(value[0], value[1] + 1))
-        else:
-            return None
-    return frozenset(out)
+    """The characters a literal or a class matches, lower-cased (case folding puts both cases in
+    one group); None for a class ``class_chars`` does not read as members."""
+    chars = {chr(av)} if op is sre.LITERAL else class_chars(av)
+    return None if chars is None else frozenset(c.lower() for c in chars)
 
 
 def _within_line(items: list[tuple[Any, Any]]) -> bool:

@@ -460,7 +460,7 @@ def _node(op: Any, av: Any) -> Analysis:
         one = frozenset({chr(av)})
         return one, (one, 0), 1
     if op is sre.IN:
-        chars = _class_chars(av)
+        chars = class_chars(av)
         return chars, _need(chars, 0), 1
     if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
         return _EMPTY, None, 0  # zero width
@@ -477,7 +477,9 @@ def _node(op: Any, av: Any) -> Analysis:
     return None, None, None  # back-reference, conditional, …
 
 
-def _class_chars(items: list[tuple[Any, Any]]) -> Strings | None:
+def class_chars(items: list[tuple[Any, Any]]) -> Strings | None:
+    """The characters a class of literals and small ranges matches, or None (a negated class,
+    a category, a large range)."""
     chars: set[str] = set()
     for op, av in items:
         if op is sre.LITERAL:
@@ -560,7 +562,7 @@ def _first_node(op: Any, av: Any) -> tuple[Strings | None, bool]:
     if op is sre.IN:  # \d is kept as a class escape: [\d一二] starts with \d, 一 or 二
         digit = (sre.CATEGORY, sre.CATEGORY_DIGIT)
         rest = [item for item in av if item != digit]
-        listed = _class_chars(rest) if rest else frozenset()
+        listed = class_chars(rest) if rest else frozenset()
         return (listed | DIGIT_CLASS if listed is not None and digit in av else listed), False
     if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
         return frozenset(), True
