@@ -170,8 +170,8 @@ class Regex(SearchOperator):
             return NO_MATCH
         jt = ctx.joined(self.p.view, self.p.role)
         found: list[Found] = []
-        for lo, hi, mask in self._candidates(ctx, jt, rng):
-            for m in self._matches(mask, jt, lo, hi, ctx):
+        for lo, hi, mask, line in self._candidates(ctx, jt, rng):
+            for m in self._matches(mask, line, jt, lo, hi, ctx):
                 p = jt.position(m.start())
                 found.append(
                     ctx.found(
@@ -187,20 +187,23 @@ class Regex(SearchOperator):
                     return Outcome(True, tuple(found))
         return Outcome(True, tuple(found)) if found else NO_MATCH
 
-    def _candidates(self, ctx: EvalContext, jt: Joined, rng: range) -> list[tuple[int, int, int]]:
-        """Character ranges to search and the alternatives to search them with: each utterance
-        holding a required literal, from its first one less the lead (lookbehinds still see the
-        start), with the alternatives requiring its literals; or the whole span, with all."""
+    def _candidates(
+        self, ctx: EvalContext, jt: Joined, rng: range
+    ) -> list[tuple[int, int, int, int]]:
+        """Character ranges to search, the alternatives to search them with, and the length of
+        the longest utterance the range reads: each utterance holding a required literal, from
+        its first one less the lead (lookbehinds still see the start), with the alternatives
+        requiring its literals; or the whole span, with all."""
         if self.prefilter is None:
-            return [(*jt.bounds(rng.start, rng.stop), self.every)]
+            return [(*jt.bounds(rng.start, rng.stop), self.every, jt.longest)]
         words, gate, every = self.words, self.gate, self.every
-        out: list[tuple[int, int, int]] = []
+        out: list[tuple[int, int, int, int]] = []
         here, first, seen = -1, 0, 0  # the position read, where to start, its alternatives
 
         def close() -> None:
             if seen & gate and seen & every:
                 lo, hi = jt.bounds(here, here + 1)
-                out.append((max(lo, first), hi, seen & every))
+                out.append((max(lo, first), hi, seen & every, hi - lo))
 
         for p, s, word in ctx.occurrences(self.index, self.slot, self.p.view, self.p.role):
             if p in rng:
@@ -253,19 +256,16 @@ class Regex(SearchOperator):
         return lookbehinds_last(uncaptured(chosen))
 
     def _matches(
-        self, mask: int, jt: Joined, lo: int, hi: int, ctx: EvalContext
+        self, mask: int, line: int, jt: Joined, lo: int, hi: int, ctx: EvalContext
     ) -> Iterator[regex.Match[str]]:
         """The matches of the alternatives in ``mask`` in ``jt.text[lo:hi]`` that stay inside
-        one utterance, left to right.
+        one utterance, left to right; ``line``: the longest utterance the search reads.
 
         One ``finditer`` per range. With a time limit, each ``regex`` call costs about 2 µs
         before it looks at a character, twice a short search; a search whose steps are bounded
         goes without while its rule's budget lasts.
         """
         rx = self._compiled(mask)
-        p = jt.position(lo)
-        within = p + 1 == len(jt.starts) or hi < jt.starts[p + 1]
-        line = hi - jt.starts[p] if within else jt.longest
         bound = self._bound(mask, 1 << max(line - 1, 0).bit_length())  # a few lines per node
         text = jt.text
         try:
