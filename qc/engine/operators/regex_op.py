@@ -119,8 +119,10 @@ class Regex(SearchOperator):
         self.parts = split
         self.every = (1 << len(split)) - 1 or 1  # unsplit and unfiltered: the whole pattern
         self.subsets: dict[int, regex.Pattern[str]] = {}
-        #: (mask, line) → step bound of the mask's pattern on lines that long (``_bound``)
+        #: (mask, line) → step bound of the mask's pattern on lines that long (``_bound``), and
+        #: (k, line) → that of alternative k on its own
         self.bounds: dict[tuple[int, int], int | None] = {}
+        self.alone: dict[tuple[int, int], int | None] = {}
         #: literal → (bit mask of the alternatives that require it, plus ``gate`` if the whole
         #: pattern requires it; the most characters a match of one of them starts before it,
         #: None: no bound)
@@ -245,11 +247,10 @@ class Regex(SearchOperator):
         return self.bounds[key]
 
     def _alone(self, k: int, line: int) -> int | None:
-        """The bound of alternative k on its own, analysed once per line length."""
-        key = (-1 - k, line)  # negative: one alternative, never compiled on its own for this
-        if key not in self.bounds:
-            self.bounds[key] = steps(self._source(1 << k), line)
-        return self.bounds[key]
+        """The bound of alternative k on its own (not compiled), analysed once per line length."""
+        if (k, line) not in self.alone:
+            self.alone[k, line] = steps(self._source(1 << k), line)
+        return self.alone[k, line]
 
     def _source(self, mask: int) -> str:
         chosen = rejoined(part for k, part in enumerate(self.parts) if mask >> k & 1)
